@@ -1,0 +1,3 @@
+export * from './errors/index.ts';
+export * from './tensor.ts';
+export * from './model/index.ts';

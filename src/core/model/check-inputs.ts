@@ -1,0 +1,50 @@
+import { TetraError } from '../errors/index.ts';
+import type { Tensor, TensorMap } from '../tensor.ts';
+import { elementCount } from '../tensor.ts';
+import type { ModelSignature, TensorSpec } from './signature.ts';
+
+/**
+ * Checks call inputs against a signature: every input present, no unknown
+ * names, an accepted dtype, the declared rank and fixed dimensions, data
+ * length matching the shape, and one batch size across inputs.
+ * Returns the batch size (first dimension).
+ */
+export function checkInputs(signature: ModelSignature, inputs: TensorMap): number {
+  for (const name of Object.keys(inputs)) {
+    if (!signature.inputs.some((s) => s.name === name)) {
+      const known = signature.inputs.map((s) => s.name).join(', ');
+      throw new TetraError('INPUT_TENSOR_UNKNOWN', `input tensor "${name}" is not an input of this model (inputs: ${known})`, { field: name });
+    }
+  }
+  let batch = -1;
+  for (const spec of signature.inputs) {
+    const t = inputs[spec.name];
+    if (!t) throw new TetraError('INPUT_TENSOR_MISSING', `input tensor "${spec.name}" is missing`, { field: spec.name });
+    checkTensor(spec, t);
+    const rows = t.shape.length === 0 ? 1 : (t.shape[0] as number);
+    if (batch >= 0 && rows !== batch) {
+      throw new TetraError('INPUT_TENSOR_SHAPE', `input tensor "${spec.name}" has batch size ${rows} but other inputs have ${batch}`, { field: spec.name });
+    }
+    batch = rows;
+  }
+  return Math.max(batch, 0);
+}
+
+function checkTensor(spec: TensorSpec, t: Tensor): void {
+  if (t.dtype !== spec.dtype && !spec.accepts?.includes(t.dtype)) {
+    const allowed = [spec.dtype, ...(spec.accepts ?? [])].join(' or ');
+    throw new TetraError('INPUT_TENSOR_DTYPE', `input tensor "${spec.name}" has datatype ${t.dtype}, expected ${allowed}`, { field: spec.name });
+  }
+  const want = `[${spec.shape.join(', ')}]`;
+  if (t.shape.length !== spec.shape.length) {
+    throw new TetraError('INPUT_TENSOR_SHAPE', `input tensor "${spec.name}" has shape [${t.shape.join(', ')}], expected ${want}`, { field: spec.name });
+  }
+  spec.shape.forEach((dim, i) => {
+    if (dim >= 0 && t.shape[i] !== dim) {
+      throw new TetraError('INPUT_TENSOR_SHAPE', `input tensor "${spec.name}" has shape [${t.shape.join(', ')}], expected ${want} (dimension ${i} must be ${dim})`, { field: spec.name });
+    }
+  });
+  if (t.data.length !== elementCount(t.shape)) {
+    throw new TetraError('INPUT_TENSOR_SHAPE', `input tensor "${spec.name}" has ${t.data.length} values but shape [${t.shape.join(', ')}] needs ${elementCount(t.shape)}`, { field: spec.name });
+  }
+}
