@@ -1,3 +1,11 @@
 export * from './errors/index.ts';
 export * from './tensor.ts';
 export * from './model/index.ts';
+export * from './codec/index.ts';
+export * from './batching/index.ts';
+export * from './repository/index.ts';
+export * from './service/index.ts';
+export { parseDurationMs, durationMs } from './config/duration.ts';
+export { modelConfigSchema, featureSchema, type ModelConfigFile, type FeatureConfig } from './config/model-config.ts';
+export { loadModelConfig, parseModelConfig } from './config/load-model-config.ts';
+export { configError, formatPath } from './config/config-error.ts';

@@ -1,0 +1,217 @@
+import { TetraError, asTetraError } from '../errors/index.ts';
+import { DEFAULT_BATCHER_OPTIONS, type BatchEvent, type BatchWork, type BatcherOptions, type SubmitOptions } from './batch-work.ts';
+
+interface Pending<P, R> {
+  readonly payload: P;
+  readonly rows: number;
+  readonly key: string;
+  readonly enqueuedAt: number;
+  readonly deadline?: number;
+  settled: boolean;
+  resolve(value: R): void;
+  reject(error: unknown): void;
+  cleanup(): void;
+}
+
+/**
+ * Coalesces concurrent calls into one model call. No idle delay: when the
+ * model is free a call is dispatched on the next turn of the event loop
+ * (so calls that arrived in the same turn share it); calls that arrive while
+ * a batch runs form the next batch. The queue is bounded, calls may carry a
+ * deadline, and one bad call does not fail its batch-mates.
+ */
+export class Batcher<P, R> {
+  private readonly queue: Pending<P, R>[] = [];
+  private queuedRows = 0;
+  private inFlight = 0;
+  private scheduled = false;
+  private waitTimer: NodeJS.Timeout | undefined;
+  private closed = false;
+  private idleWaiters: (() => void)[] = [];
+  readonly options: BatcherOptions;
+
+  constructor(
+    private readonly work: BatchWork<P, R>,
+    options: Partial<BatcherOptions> = {},
+    private readonly onBatch?: (event: BatchEvent) => void,
+  ) {
+    this.options = { ...DEFAULT_BATCHER_OPTIONS, ...options };
+  }
+
+  /** Rows waiting to run. */
+  get pendingRows(): number {
+    return this.queuedRows;
+  }
+
+  /** Calls waiting plus batches running. */
+  get busy(): boolean {
+    return this.queue.length > 0 || this.inFlight > 0;
+  }
+
+  submit(payload: P, options: SubmitOptions = {}): Promise<R> {
+    if (this.closed) return Promise.reject(new TetraError('SHUTTING_DOWN', 'the model is being unloaded and takes no new requests'));
+    const rows = this.work.size(payload);
+    if (this.queue.length > 0 && this.queuedRows + rows > this.options.maxQueueRows) {
+      return Promise.reject(new TetraError('OVERLOADED', `the queue holds ${this.queuedRows} rows (limit ${this.options.maxQueueRows}); try again later`));
+    }
+    if (options.signal?.aborted) return Promise.reject(cancelled());
+    if (options.deadline !== undefined && Date.now() >= options.deadline) return Promise.reject(expired());
+    return new Promise<R>((resolve, reject) => {
+      const pending = this.makePending(payload, rows, options, resolve, reject);
+      this.queue.push(pending);
+      this.queuedRows += rows;
+      this.schedule();
+    });
+  }
+
+  /** Resolves once nothing is queued or running. */
+  whenIdle(): Promise<void> {
+    if (!this.busy) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Refuses new calls, lets queued and running ones finish. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.whenIdle();
+  }
+
+  private makePending(payload: P, rows: number, options: SubmitOptions, resolve: (v: R) => void, reject: (e: unknown) => void): Pending<P, R> {
+    let timer: NodeJS.Timeout | undefined;
+    const onAbort = (): void => this.fail(pending, cancelled());
+    const pending: Pending<P, R> = {
+      payload, rows, key: this.work.key(payload), enqueuedAt: Date.now(), deadline: options.deadline, settled: false,
+      resolve, reject,
+      cleanup: () => {
+        if (timer) clearTimeout(timer);
+        options.signal?.removeEventListener('abort', onAbort);
+      },
+    };
+    if (options.deadline !== undefined) {
+      timer = setTimeout(() => this.fail(pending, expired()), Math.max(0, options.deadline - Date.now()));
+      timer.unref();
+    }
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    return pending;
+  }
+
+  /** Settles a call with an error; a queued call also leaves the queue. */
+  private fail(pending: Pending<P, R>, error: TetraError): void {
+    if (pending.settled) return;
+    const index = this.queue.indexOf(pending);
+    if (index >= 0) {
+      this.queue.splice(index, 1);
+      this.queuedRows -= pending.rows;
+    }
+    this.settle(pending, undefined, error);
+    this.notifyIdle();
+  }
+
+  private settle(pending: Pending<P, R>, value: R | undefined, error?: unknown): void {
+    if (pending.settled) return;
+    pending.settled = true;
+    pending.cleanup();
+    if (error !== undefined) pending.reject(error);
+    else if (pending.deadline !== undefined && Date.now() > pending.deadline) pending.reject(expired());
+    else pending.resolve(value as R);
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.inFlight >= this.options.concurrency || this.queue.length === 0) return;
+    const oldest = this.queue[0] as Pending<P, R>;
+    const waitLeft = this.options.maxWaitMs - (Date.now() - oldest.enqueuedAt);
+    if (waitLeft > 0 && this.queuedRows < this.options.maxBatchSize) {
+      if (!this.waitTimer) this.waitTimer = setTimeout(() => { this.waitTimer = undefined; this.schedule(); }, waitLeft);
+      return;
+    }
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.dispatch();
+    });
+  }
+
+  private dispatch(): void {
+    if (this.waitTimer) {
+      clearTimeout(this.waitTimer);
+      this.waitTimer = undefined;
+    }
+    const batch = this.takeBatch();
+    if (batch.length === 0) return this.notifyIdle();
+    this.inFlight++;
+    void this.runBatch(batch).finally(() => {
+      this.inFlight--;
+      this.schedule();
+      this.notifyIdle();
+    });
+    this.schedule();
+  }
+
+  /** Takes calls from the head that share the head's key, up to maxBatchSize rows. */
+  private takeBatch(): Pending<P, R>[] {
+    const head = this.queue[0];
+    if (!head) return [];
+    const batch: Pending<P, R>[] = [];
+    let rows = 0;
+    for (let i = 0; i < this.queue.length; ) {
+      const p = this.queue[i] as Pending<P, R>;
+      const fits = batch.length === 0 || rows + p.rows <= this.options.maxBatchSize;
+      if (p.key !== head.key || !fits) {
+        if (!fits) break;
+        i++;
+        continue;
+      }
+      this.queue.splice(i, 1);
+      this.queuedRows -= p.rows;
+      batch.push(p);
+      rows += p.rows;
+    }
+    return batch;
+  }
+
+  private async runBatch(batch: Pending<P, R>[]): Promise<void> {
+    const started = Date.now();
+    const queueMs = started - Math.min(...batch.map((p) => p.enqueuedAt));
+    const live = batch.filter((p) => !p.settled);
+    const rows = live.reduce((n, p) => n + p.rows, 0);
+    if (live.length === 0) return;
+    try {
+      const merged = live.length === 1 ? (live[0] as Pending<P, R>).payload : this.work.merge(live.map((p) => p.payload));
+      const result = await this.work.run(merged);
+      const parts = live.length === 1 ? [result] : this.work.split(result, live.map((p) => p.rows));
+      live.forEach((p, i) => this.settle(p, parts[i]));
+      this.onBatch?.({ rows, calls: live.length, queueMs, computeMs: Date.now() - started, failed: false });
+    } catch (error) {
+      this.onBatch?.({ rows, calls: live.length, queueMs, computeMs: Date.now() - started, failed: true });
+      await this.isolate(live, error);
+    }
+  }
+
+  /** After a failed batch, runs each call alone so only the bad ones fail. */
+  private async isolate(live: Pending<P, R>[], error: unknown): Promise<void> {
+    if (live.length === 1) return this.settle(live[0] as Pending<P, R>, undefined, asTetraError(error, 'MODEL_RUN_FAILED'));
+    for (const p of live) {
+      if (p.settled) continue;
+      try {
+        this.settle(p, await this.work.run(p.payload));
+      } catch (own) {
+        this.settle(p, undefined, asTetraError(own, 'MODEL_RUN_FAILED'));
+      }
+    }
+  }
+
+  private notifyIdle(): void {
+    if (this.busy) return;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const w of waiters) w();
+  }
+}
+
+function expired(): TetraError {
+  return new TetraError('DEADLINE_EXCEEDED', 'the request deadline passed before the model answered');
+}
+
+function cancelled(): TetraError {
+  return new TetraError('CANCELLED', 'the request was cancelled by the caller');
+}

@@ -1,0 +1,106 @@
+import { TetraError } from '../errors/index.ts';
+import type { ModelTask } from '../model/model-description.ts';
+import type { Tensor, TensorMap } from '../tensor.ts';
+
+/** How a model's output tensors become named fields of a prediction record. */
+export interface OutputSpec {
+  readonly task: ModelTask;
+  /** The tensor with probabilities (classifiers) or values (regressors). */
+  readonly scoreOutput?: string;
+  /** Class labels in score-column order. */
+  readonly classes?: readonly (string | number)[];
+  /** Binary: the positive class when P(positive) >= threshold. */
+  readonly threshold: number;
+  readonly probabilityField: string;
+  readonly probabilitiesField: string;
+  readonly labelField: string;
+  readonly valueField: string;
+}
+
+export type PredictionRecord = Record<string, unknown>;
+
+/** Turns output tensors (first dimension = rows) into one record per row. */
+export function decodeOutputs(spec: OutputSpec, outputs: TensorMap, rows: number): PredictionRecord[] {
+  const score = spec.scoreOutput ? outputs[spec.scoreOutput] : undefined;
+  if (spec.scoreOutput && !score) {
+    throw new TetraError('INTERNAL', `the model did not return its score output "${spec.scoreOutput}"`);
+  }
+  switch (score ? spec.task : 'other') {
+    case 'binary':
+      return decodeBinary(spec, score as Tensor, rows);
+    case 'multiclass':
+      return decodeMulticlass(spec, score as Tensor, rows);
+    case 'regression':
+      return decodeRegression(spec, score as Tensor, rows);
+    default:
+      return decodeAll(outputs, rows);
+  }
+}
+
+function decodeBinary(spec: OutputSpec, score: Tensor, rows: number): PredictionRecord[] {
+  const width = rowWidth(score);
+  if (width !== 1 && width !== 2) {
+    throw new TetraError('INTERNAL', `binary model output has ${width} columns; expected 1 (P(positive)) or 2 (P(negative), P(positive))`);
+  }
+  const data = score.data as ArrayLike<number>;
+  const [negative, positive] = spec.classes ?? [0, 1];
+  const out: PredictionRecord[] = new Array(rows);
+  for (let r = 0; r < rows; r++) {
+    const p = Number(data[r * width + width - 1]);
+    out[r] = { [spec.probabilityField]: p, [spec.labelField]: p >= spec.threshold ? positive : negative };
+  }
+  return out;
+}
+
+function decodeMulticlass(spec: OutputSpec, score: Tensor, rows: number): PredictionRecord[] {
+  const width = rowWidth(score);
+  const classes = spec.classes ?? Array.from({ length: width }, (_, i) => i);
+  if (classes.length !== width) {
+    throw new TetraError('INTERNAL', `the model gives ${width} class scores but ${classes.length} classes are declared`);
+  }
+  const data = score.data as ArrayLike<number>;
+  const out: PredictionRecord[] = new Array(rows);
+  for (let r = 0; r < rows; r++) {
+    const probabilities: Record<string, number> = {};
+    let best = 0;
+    for (let k = 0; k < width; k++) {
+      const p = Number(data[r * width + k]);
+      probabilities[String(classes[k])] = p;
+      if (p > Number(data[r * width + best])) best = k;
+    }
+    out[r] = { [spec.probabilitiesField]: probabilities, [spec.labelField]: classes[best] };
+  }
+  return out;
+}
+
+function decodeRegression(spec: OutputSpec, score: Tensor, rows: number): PredictionRecord[] {
+  const width = rowWidth(score);
+  const out: PredictionRecord[] = new Array(rows);
+  for (let r = 0; r < rows; r++) out[r] = { [spec.valueField]: rowValue(score, r, width) };
+  return out;
+}
+
+/** Models without a known meaning: every output tensor, row by row. */
+function decodeAll(outputs: TensorMap, rows: number): PredictionRecord[] {
+  const out: PredictionRecord[] = Array.from({ length: rows }, () => ({}));
+  for (const [name, t] of Object.entries(outputs)) {
+    const width = rowWidth(t);
+    for (let r = 0; r < rows; r++) (out[r] as PredictionRecord)[name] = rowValue(t, r, width);
+  }
+  return out;
+}
+
+function rowWidth(t: Tensor): number {
+  if (t.shape.length <= 1) return 1;
+  return t.shape.slice(1).reduce((a, b) => a * b, 1);
+}
+
+/** One row of a tensor as a JSON-friendly value: a scalar, or an array when the row has several values. */
+export function rowValue(t: Tensor, row: number, width: number): unknown {
+  const data = t.data as ArrayLike<unknown>;
+  const plain = (v: unknown): unknown => (typeof v === 'bigint' ? Number(v) : t.dtype === 'bool' ? v === 1 : v);
+  if (width === 1 && t.shape.length <= 1) return plain(data[row]);
+  const values = new Array(width);
+  for (let i = 0; i < width; i++) values[i] = plain(data[row * width + i]);
+  return values;
+}

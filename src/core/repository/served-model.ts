@@ -1,0 +1,67 @@
+import { Batcher } from '../batching/batcher.ts';
+import type { BatchEvent, BatcherOptions } from '../batching/batch-work.ts';
+import { tensorBatchWork, type TensorCall } from '../batching/tensor-batch-work.ts';
+import { compileModelSchema, type ModelSchema } from '../codec/model-schema.ts';
+import type { ModelConfigFile } from '../config/model-config.ts';
+import { TetraError } from '../errors/index.ts';
+import type { LoadedModel } from '../model/model-runtime.ts';
+import type { RuntimeName } from '../model/runtime-name.ts';
+import type { TensorMap } from '../tensor.ts';
+import { findArtifact, type ModelSource } from './model-folder.ts';
+import type { RuntimeRegistry } from './runtime-registry.ts';
+
+/** One version of a model, loaded and ready to answer: the model, its records schema and its batcher. */
+export interface ServedModel {
+  readonly name: string;
+  readonly version: string;
+  readonly runtime: RuntimeName;
+  readonly artifact: string;
+  readonly config?: ModelConfigFile;
+  readonly model: LoadedModel;
+  readonly schema: ModelSchema;
+  readonly batcher: Batcher<TensorCall, TensorMap>;
+}
+
+export interface LoadVersionOptions {
+  readonly runtimes: RuntimeRegistry;
+  readonly batching?: Partial<BatcherOptions>;
+  readonly onBatch?: (model: ServedModel, event: BatchEvent) => void;
+}
+
+/** Loads one version of a model source and wraps it for serving. */
+export async function loadServedModel(source: ModelSource, version: string, options: LoadVersionOptions): Promise<ServedModel> {
+  const location = source.versions.get(version);
+  if (location === undefined) throw new TetraError('MODEL_VERSION_NOT_FOUND', `model "${source.name}" has no version ${version}`, { model: source.name });
+  const config = source.config;
+  const artifact = source.bare ? location : await findArtifact(location, config, options.runtimes);
+  const runtime = config?.runtime ? options.runtimes.get(config.runtime) : await options.runtimes.detect(artifact);
+  const model = await runtime.load({ path: artifact }, config?.runtime_options);
+  try {
+    const where = source.dir ? `${source.dir}/model.yaml` : artifact;
+    const schema = compileModelSchema(config, model, where);
+    const batching = { ...options.batching, ...batcherOptionsFrom(config) };
+    let served: ServedModel;
+    const batcher = new Batcher(tensorBatchWork(model), batching, (event) => options.onBatch?.(served, event));
+    served = { name: source.name, version, runtime: runtime.name, artifact, config, model, schema, batcher };
+    return served;
+  } catch (error) {
+    await model.unload();
+    throw error;
+  }
+}
+
+function batcherOptionsFrom(config: ModelConfigFile | undefined): Partial<BatcherOptions> {
+  const b = config?.batching;
+  if (!b) return {};
+  return {
+    ...(b.max_batch_size !== undefined ? { maxBatchSize: b.max_batch_size } : {}),
+    ...(b.max_queue !== undefined ? { maxQueueRows: b.max_queue } : {}),
+    ...(b.max_wait !== undefined ? { maxWaitMs: b.max_wait } : {}),
+  };
+}
+
+/** Drains a served model's queue, then frees it. */
+export async function unloadServedModel(served: ServedModel): Promise<void> {
+  await served.batcher.close();
+  await served.model.unload();
+}

@@ -1,0 +1,73 @@
+import { decodeOutputs } from '../codec/output-decoder.ts';
+import { TetraError } from '../errors/index.ts';
+import type { ModelRepository } from '../repository/model-repository.ts';
+import type { ServedModel } from '../repository/served-model.ts';
+import type { TensorMap } from '../tensor.ts';
+import type { InferRequest, InferResult } from './infer-request.ts';
+import { describeServedModel, type ModelMetadata } from './model-metadata.ts';
+
+/**
+ * The data plane every mode calls: resolves the model and version, decodes
+ * records into tensors, runs the model through its batcher and encodes the
+ * outputs. Knows nothing about HTTP, queues or brokers.
+ */
+export class InferenceService {
+  constructor(private readonly repository: ModelRepository) {}
+
+  async infer(request: InferRequest): Promise<InferResult> {
+    const served = this.repository.resolve(request.model, request.version);
+    if (request.records && request.tensors) {
+      throw new TetraError('INPUT_MALFORMED', 'give either records or tensors, not both', { model: request.model });
+    }
+    if (request.records) return this.inferRecords(served, request);
+    if (request.tensors) return this.inferTensors(served, request, request.tensors);
+    throw new TetraError('INPUT_MALFORMED', 'the request has neither records nor tensors', { model: request.model });
+  }
+
+  /** True when every model in the repository is loaded. */
+  ready(): boolean {
+    return this.repository.ready();
+  }
+
+  /** Name, versions, signature and features of a model. */
+  metadata(model: string, version?: string): ModelMetadata {
+    const served = this.repository.resolve(model, version);
+    const versions = this.repository.status(model).versions.filter((v) => v.state === 'ready').map((v) => v.version);
+    return describeServedModel(served, versions);
+  }
+
+  private async inferRecords(served: ServedModel, request: InferRequest): Promise<InferResult> {
+    const { encoder, inputTensor } = served.schema;
+    if (!encoder || !inputTensor) {
+      throw new TetraError('INPUT_MALFORMED', `model "${served.name}" takes tensors, not records: its inputs are ${served.model.signature.inputs.map((s) => s.name).join(', ')}`, { model: served.name });
+    }
+    const records = request.records ?? [];
+    const firstRow = request.firstRow ?? 0;
+    const encoded = request.keepGoing ? encoder.encodeLenient(records, firstRow) : undefined;
+    const matrix = encoded ? encoded.tensor : encoder.encode(records, firstRow);
+    const rows = matrix.shape[0] as number;
+    const outputs = rows === 0 ? {} : await this.run(served, request, { [inputTensor]: matrix });
+    const predictions = rows === 0 ? [] : decodeOutputs(served.schema.outputs, outputs, rows);
+    return {
+      model: served.name, version: served.version, predictions,
+      ...(encoded ? { rows: encoded.rows, rejected: encoded.rejected } : {}),
+    };
+  }
+
+  private async inferTensors(served: ServedModel, request: InferRequest, tensors: TensorMap): Promise<InferResult> {
+    const known = served.model.signature.outputs.map((o) => o.name);
+    for (const name of request.outputs ?? []) {
+      if (!known.includes(name)) {
+        throw new TetraError('INPUT_OUTPUT_UNKNOWN', `model "${served.name}" has no output "${name}" (outputs: ${known.join(', ')})`, { field: name, model: served.name });
+      }
+    }
+    const outputs = await this.run(served, request, tensors, request.outputs);
+    return { model: served.name, version: served.version, tensors: outputs };
+  }
+
+  private run(served: ServedModel, request: InferRequest, inputs: TensorMap, outputs?: readonly string[]): Promise<TensorMap> {
+    const timeoutMs = request.timeoutMs ?? served.config?.batching?.timeout;
+    const deadline = timeoutMs !== undefined ? Date.now() + timeoutMs : undefined;
+    return served.batcher.submit({ inputs, outputs }, { deadline, signal: request.signal });
+  }
+}
