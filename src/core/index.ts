@@ -9,3 +9,4 @@ export { parseDurationMs, durationMs } from './config/duration.ts';
 export { modelConfigSchema, featureSchema, type ModelConfigFile, type FeatureConfig } from './config/model-config.ts';
 export { loadModelConfig, parseModelConfig } from './config/load-model-config.ts';
 export { configError, formatPath } from './config/config-error.ts';
+export { Telemetry, type Outcome } from './telemetry/telemetry.ts';

@@ -6,8 +6,9 @@ import type { ModelSignature, TensorSpec } from './signature.ts';
 /**
  * Checks call inputs against a signature: every input present, no unknown
  * names, an accepted dtype, the declared rank and fixed dimensions, data
- * length matching the shape, and one batch size across inputs.
- * Returns the batch size (first dimension).
+ * length matching the shape, and one batch size across the inputs whose
+ * first dimension is dynamic (inputs with a fixed first dimension, such as
+ * a weight matrix, are not batched). Returns the batch size.
  */
 export function checkInputs(signature: ModelSignature, inputs: TensorMap): number {
   for (const name of Object.keys(inputs)) {
@@ -17,15 +18,21 @@ export function checkInputs(signature: ModelSignature, inputs: TensorMap): numbe
     }
   }
   let batch = -1;
+  let batched = false;
   for (const spec of signature.inputs) {
     const t = inputs[spec.name];
     if (!t) throw new TetraError('INPUT_TENSOR_MISSING', `input tensor "${spec.name}" is missing`, { field: spec.name });
     checkTensor(spec, t);
     const rows = t.shape.length === 0 ? 1 : (t.shape[0] as number);
-    if (batch >= 0 && rows !== batch) {
+    if (spec.shape[0] !== -1) {
+      if (batch < 0) batch = rows;
+      continue;
+    }
+    if (batch >= 0 && rows !== batch && batched) {
       throw new TetraError('INPUT_TENSOR_SHAPE', `input tensor "${spec.name}" has batch size ${rows} but other inputs have ${batch}`, { field: spec.name });
     }
     batch = rows;
+    batched = true;
   }
   return Math.max(batch, 0);
 }

@@ -1,5 +1,5 @@
 import type { TensorMap } from '../tensor.ts';
-import type { ModelDescription } from './model-description.ts';
+import type { FeatureDescription, ModelDescription } from './model-description.ts';
 import type { RuntimeName } from './runtime-name.ts';
 import type { ModelSignature } from './signature.ts';
 
@@ -33,11 +33,17 @@ export interface ModelArtifact {
 /** Runtime-specific options from `model.yaml` (`runtime_options`), already parsed. */
 export type RuntimeOptions = Readonly<Record<string, unknown>>;
 
+/** What Tetra knows about a model beyond its file, for runtimes that need it. */
+export interface LoadContext {
+  /** The features model.yaml declares, in order (for formats whose files do not describe them). */
+  readonly features?: readonly FeatureDescription[];
+}
+
 /** One model format. Each runtime folder exports one of these. */
 export interface ModelRuntime {
   readonly name: RuntimeName;
   /** True when the file looks like this runtime's format (by extension and first bytes). */
   recognizes(fileName: string, head: Uint8Array): boolean;
   /** Reads and prepares a model. Throws TetraError MODEL_FILE_* / MODEL_UNSUPPORTED naming the file. */
-  load(artifact: ModelArtifact, options?: RuntimeOptions): Promise<LoadedModel>;
+  load(artifact: ModelArtifact, options?: RuntimeOptions, context?: LoadContext): Promise<LoadedModel>;
 }

@@ -35,7 +35,8 @@ export async function loadServedModel(source: ModelSource, version: string, opti
   const config = source.config;
   const artifact = source.bare ? location : await findArtifact(location, config, options.runtimes);
   const runtime = config?.runtime ? options.runtimes.get(config.runtime) : await options.runtimes.detect(artifact);
-  const model = await runtime.load({ path: artifact }, config?.runtime_options);
+  const features = config?.inputs?.map((f) => ({ name: f.name, kind: f.type, ...(f.type === 'category' && f.levels ? { levels: f.levels } : {}) }));
+  const model = await runtime.load({ path: artifact }, config?.runtime_options, features ? { features } : undefined);
   try {
     const where = source.dir ? `${source.dir}/model.yaml` : artifact;
     const schema = compileModelSchema(config, model, where);

@@ -1,6 +1,7 @@
 import { decodeOutputs } from '../codec/output-decoder.ts';
-import { TetraError } from '../errors/index.ts';
+import { TetraError, asTetraError } from '../errors/index.ts';
 import type { ModelRepository } from '../repository/model-repository.ts';
+import type { Telemetry } from '../telemetry/telemetry.ts';
 import type { ServedModel } from '../repository/served-model.ts';
 import type { TensorMap } from '../tensor.ts';
 import type { InferRequest, InferResult } from './infer-request.ts';
@@ -12,10 +13,27 @@ import { describeServedModel, type ModelMetadata } from './model-metadata.ts';
  * outputs. Knows nothing about HTTP, queues or brokers.
  */
 export class InferenceService {
-  constructor(private readonly repository: ModelRepository) {}
+  constructor(
+    private readonly repository: ModelRepository,
+    private readonly telemetry?: Telemetry,
+  ) {}
 
   async infer(request: InferRequest): Promise<InferResult> {
     const served = this.repository.resolve(request.model, request.version);
+    if (!this.telemetry) return this.inferServed(served, request);
+    const started = performance.now();
+    try {
+      const result = await this.inferServed(served, request);
+      this.telemetry.recordRequest(served.name, served.version, request.mode ?? 'online', 'ok', (performance.now() - started) / 1000);
+      return result;
+    } catch (error) {
+      const code = asTetraError(error).code;
+      this.telemetry.recordRequest(served.name, served.version, request.mode ?? 'online', code, (performance.now() - started) / 1000);
+      throw error;
+    }
+  }
+
+  private async inferServed(served: ServedModel, request: InferRequest): Promise<InferResult> {
     if (request.records && request.tensors) {
       throw new TetraError('INPUT_MALFORMED', 'give either records or tensors, not both', { model: request.model });
     }

@@ -1,0 +1,75 @@
+import { TetraError, type InputRecord } from '../../core/index.ts';
+import { CsvParser } from './csv-parser.ts';
+import { DEFAULT_BATCH_ROWS, type RecordBatch, type RecordReaderOptions } from './record-batch.ts';
+
+export interface CsvRecordOptions extends RecordReaderOptions {
+  readonly delimiter?: string;
+  /** Cells that mean "missing" (become null). Default: empty and NA. */
+  readonly missingValues?: readonly string[];
+}
+
+/**
+ * Reads CSV with a header row into record batches: each record maps header
+ * names to cell text, with missing cells as null. A row with a different
+ * number of cells than the header fails, naming its line.
+ */
+export async function* csvRecords(chunks: AsyncIterable<string | Buffer>, options: CsvRecordOptions = {}): AsyncGenerator<RecordBatch> {
+  const source = options.source ?? 'input';
+  const parser = new CsvParser({ delimiter: options.delimiter, source });
+  const missing = new Set(options.missingValues ?? ['', 'NA']);
+  const batchSize = options.batchSize ?? DEFAULT_BATCH_ROWS;
+  let header: string[] | undefined;
+  let pending: InputRecord[] = [];
+  let pendingLines: number[] = [];
+  let rowNumber = 1;
+  const take = (rows: string[][], lines: number[]): void => {
+    rows.forEach((cells, i) => {
+      if (!header) {
+        header = checkHeader(cells, source);
+        return;
+      }
+      pending.push(toRecord(header, cells, missing, source, lines[i] as number));
+      pendingLines.push(lines[i] as number);
+    });
+  };
+  for await (const chunk of chunks) {
+    options.signal?.throwIfAborted();
+    const lines: number[] = [];
+    take(parser.push(typeof chunk === 'string' ? chunk : chunk.toString('utf8'), lines), lines);
+    while (pending.length >= batchSize) {
+      yield { records: pending.splice(0, batchSize), firstRow: rowNumber, lines: pendingLines.splice(0, batchSize) };
+      rowNumber += batchSize;
+    }
+  }
+  const lines: number[] = [];
+  take(parser.end(lines), lines);
+  if (!header) throw new TetraError('INPUT_MALFORMED', `${source}: the CSV input is empty (a header row is required)`, { file: source });
+  for (let i = 0; i < pending.length; i += batchSize) {
+    yield { records: pending.slice(i, i + batchSize), firstRow: rowNumber + i, lines: pendingLines.slice(i, i + batchSize) };
+  }
+  pending = [];
+  pendingLines = [];
+}
+
+function checkHeader(cells: string[], source: string): string[] {
+  const names = cells.map((c) => c.trim());
+  const seen = new Set<string>();
+  names.forEach((name, i) => {
+    if (name === '') throw new TetraError('INPUT_MALFORMED', `${source} line 1: header column ${i + 1} has no name`, { file: source, line: 1 });
+    if (seen.has(name)) throw new TetraError('INPUT_MALFORMED', `${source} line 1: header column "${name}" appears twice`, { file: source, line: 1, field: name });
+    seen.add(name);
+  });
+  return names;
+}
+
+function toRecord(header: string[], cells: string[], missing: Set<string>, source: string, line: number): InputRecord {
+  if (cells.length !== header.length) {
+    throw new TetraError('INPUT_MALFORMED', `${source} line ${line}: ${cells.length} cells but the header has ${header.length} columns`, { file: source, line });
+  }
+  const record: Record<string, string | null> = {};
+  for (let i = 0; i < header.length; i++) {
+    const cell = cells[i] as string;
+    record[header[i] as string] = missing.has(cell) ? null : cell;
+  }
+  return record;
+}

@@ -1,0 +1,91 @@
+import { parseArgs } from 'node:util';
+import { TetraError } from '../core/index.ts';
+import { modelsInspectCommand, modelsListCommand } from './commands/models.ts';
+import { predictCommand } from './commands/predict.ts';
+import type { InputFormat } from './input-source.ts';
+import { USAGE } from './usage.ts';
+
+/** Raised for a wrong command line: printed with a hint, exit code 2. */
+class UsageError extends Error {}
+
+const OPTIONS = {
+  repo: { type: 'string' },
+  version: { type: 'string' },
+  input: { type: 'string' },
+  format: { type: 'string' },
+  delimiter: { type: 'string' },
+  'batch-size': { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  'version-info': { type: 'boolean' },
+} as const;
+
+/** Runs the command line; returns the process exit code. */
+export async function main(argv: readonly string[]): Promise<number> {
+  try {
+    await dispatch(argv);
+    return 0;
+  } catch (error) {
+    return report(error);
+  }
+}
+
+async function dispatch(argv: readonly string[]): Promise<void> {
+  const { values, positionals } = parse(argv);
+  if (values.help || positionals.length === 0) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  const repo = values.repo ?? process.env.TETRA_REPO ?? 'models';
+  const [command, ...rest] = positionals;
+  if (command === 'models') {
+    const [sub, model] = rest;
+    if (sub === 'list') return modelsListCommand({ repo, json: values.json });
+    if (sub === 'inspect' && model) return modelsInspectCommand({ model, repo, version: values.version, json: values.json });
+    throw new UsageError(sub === 'inspect' ? 'models inspect needs a model name or file' : 'expected "models list" or "models inspect <model>"');
+  }
+  if (command === 'predict') {
+    const [model] = rest;
+    if (!model) throw new UsageError('predict needs a model name or file');
+    return predictCommand({
+      model, repo, version: values.version, input: values.input, delimiter: values.delimiter,
+      format: inputFormat(values.format), batchSize: positiveInt(values['batch-size'], '--batch-size'),
+    });
+  }
+  throw new UsageError(`unknown command "${command}"`);
+}
+
+function parse(argv: readonly string[]): ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>> {
+  try {
+    return parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+function inputFormat(value: string | undefined): InputFormat | undefined {
+  if (value === undefined || value === 'csv' || value === 'jsonl') return value;
+  throw new UsageError(`--format must be csv or jsonl, got "${value}"`);
+}
+
+function positiveInt(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} must be a positive integer, got "${value}"`);
+  return n;
+}
+
+/** One readable line on stderr; the exit code says what kind of failure. */
+function report(error: unknown): number {
+  if (error instanceof UsageError) {
+    process.stderr.write(`tetra: ${error.message}\nRun "tetra --help" for usage.\n`);
+    return 2;
+  }
+  if (TetraError.is(error)) {
+    process.stderr.write(`tetra: ${error.message} [${error.code}]\n`);
+    return 1;
+  }
+  process.stderr.write(`tetra: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
+  if (process.env.TETRA_DEBUG) console.error(error);
+  return 70;
+}

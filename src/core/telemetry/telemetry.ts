@@ -1,0 +1,49 @@
+import { pino, type Logger } from 'pino';
+import { Counter, Histogram, Registry } from 'prom-client';
+import type { BatchEvent } from '../batching/batch-work.ts';
+import type { ServedModel } from '../repository/served-model.ts';
+import type { ServingMode } from '../service/infer-request.ts';
+
+/** How a call ended, for the requests counter: `ok` or an error code. */
+export type Outcome = 'ok' | string;
+
+const SECONDS_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+const BATCH_BUCKETS = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 4096];
+
+/**
+ * The one logger and metrics registry of a Tetra process. Metric names are
+ * `tetra_*` with `model`, `version` and `mode` labels.
+ */
+export class Telemetry {
+  readonly registry: Registry;
+  readonly logger: Logger;
+  private readonly requests: Counter<'model' | 'version' | 'mode' | 'outcome'>;
+  private readonly requestSeconds: Histogram<'model' | 'version' | 'mode'>;
+  private readonly batchRows: Histogram<'model' | 'version'>;
+  private readonly queueSeconds: Histogram<'model' | 'version'>;
+  private readonly computeSeconds: Histogram<'model' | 'version'>;
+
+  constructor(options: { logger?: Logger; registry?: Registry } = {}) {
+    this.logger = options.logger ?? pino({ name: 'tetra' });
+    this.registry = options.registry ?? new Registry();
+    const registers = [this.registry];
+    this.requests = new Counter({ name: 'tetra_inference_requests_total', help: 'Inference calls by outcome (ok or error code)', labelNames: ['model', 'version', 'mode', 'outcome'], registers });
+    this.requestSeconds = new Histogram({ name: 'tetra_inference_duration_seconds', help: 'Time from call to answer, queueing included', labelNames: ['model', 'version', 'mode'], buckets: SECONDS_BUCKETS, registers });
+    this.batchRows = new Histogram({ name: 'tetra_batch_size', help: 'Rows per model call after batching', labelNames: ['model', 'version'], buckets: BATCH_BUCKETS, registers });
+    this.queueSeconds = new Histogram({ name: 'tetra_queue_duration_seconds', help: 'Time the oldest call of a batch waited', labelNames: ['model', 'version'], buckets: SECONDS_BUCKETS, registers });
+    this.computeSeconds = new Histogram({ name: 'tetra_compute_duration_seconds', help: 'Time of one model call', labelNames: ['model', 'version'], buckets: SECONDS_BUCKETS, registers });
+  }
+
+  /** Records one model call; pass it as the repository's `onBatch`. */
+  readonly onBatch = (served: ServedModel, event: BatchEvent): void => {
+    const labels = { model: served.name, version: served.version };
+    this.batchRows.observe(labels, event.rows);
+    this.queueSeconds.observe(labels, event.queueMs / 1000);
+    this.computeSeconds.observe(labels, event.computeMs / 1000);
+  };
+
+  recordRequest(model: string, version: string, mode: ServingMode, outcome: Outcome, seconds: number): void {
+    this.requests.inc({ model, version, mode, outcome });
+    this.requestSeconds.observe({ model, version, mode }, seconds);
+  }
+}
