@@ -46,7 +46,7 @@ export function loadRows(c: TreeCase, numFeatures: number): number[][] {
     case 'whitespace': {
       const sep = c.input.format === 'tsv' ? '\t' : /\s+/;
       return lines(text).map((line) => {
-        const cells = line.trim().split(sep).map((s) => (s === '' || s === 'NA' || s === 'nan' ? Number.NaN : Number(s)));
+        const cells = (c.input.format === 'tsv' ? line.replace(/\r$/, '') : line.trim()).split(sep).map((s) => (s === '' || s === 'NA' || s === 'nan' ? Number.NaN : Number(s)));
         return c.input.skip_first_column ? cells.slice(1) : cells;
       });
     }

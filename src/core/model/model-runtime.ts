@@ -37,6 +37,11 @@ export type RuntimeOptions = Readonly<Record<string, unknown>>;
 export interface LoadContext {
   /** The features model.yaml declares, in order (for formats whose files do not describe them). */
   readonly features?: readonly FeatureDescription[];
+  /**
+   * Calls another served model with records and returns its predictions,
+   * for models that pre- or post-process around another model.
+   */
+  readonly infer?: (model: string, records: readonly Readonly<Record<string, unknown>>[]) => Promise<Record<string, unknown>[]>;
 }
 
 /** One model format. Each runtime folder exports one of these. */

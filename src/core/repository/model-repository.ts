@@ -1,5 +1,6 @@
 import type { BatchEvent, BatcherOptions } from '../batching/batch-work.ts';
 import type { ModelConfigFile } from '../config/model-config.ts';
+import type { LoadContext } from '../model/model-runtime.ts';
 import { TetraError, asTetraError } from '../errors/index.ts';
 import { bareModelSource, scanRepository, type ModelSource } from './model-folder.ts';
 import type { RuntimeRegistry } from './runtime-registry.ts';
@@ -31,6 +32,8 @@ export interface ModelRepositoryOptions {
   readonly root?: string;
   readonly batching?: Partial<BatcherOptions>;
   readonly onBatch?: (model: ServedModel, event: BatchEvent) => void;
+  /** Lets models call other models (see LoadContext.infer); InferenceService provides it. */
+  infer?: LoadContext['infer'];
 }
 
 interface Entry {
@@ -47,7 +50,21 @@ interface Entry {
 export class ModelRepository {
   private readonly entries = new Map<string, Entry>();
 
-  constructor(private readonly options: ModelRepositoryOptions) {}
+  private readonly options: ModelRepositoryOptions;
+
+  constructor(options: ModelRepositoryOptions) {
+    this.options = { ...options };
+  }
+
+  /** Gives models a way to call other models of this repository (set by InferenceService). */
+  setInfer(infer: LoadContext['infer']): void {
+    this.options.infer = infer;
+  }
+
+  /** True when some version of `name` is loaded and ready. */
+  isLoaded(name: string): boolean {
+    return [...(this.entries.get(name)?.versions.values() ?? [])].some((v) => v.state === 'ready');
+  }
 
   /** Registers a single model file under `name` (version 1). */
   addFile(name: string, file: string, config?: ModelConfigFile): void {

@@ -4,7 +4,7 @@ import { tensorBatchWork, type TensorCall } from '../batching/tensor-batch-work.
 import { compileModelSchema, type ModelSchema } from '../codec/model-schema.ts';
 import type { ModelConfigFile } from '../config/model-config.ts';
 import { TetraError } from '../errors/index.ts';
-import type { LoadedModel } from '../model/model-runtime.ts';
+import type { LoadContext, LoadedModel } from '../model/model-runtime.ts';
 import type { RuntimeName } from '../model/runtime-name.ts';
 import type { TensorMap } from '../tensor.ts';
 import { findArtifact, type ModelSource } from './model-folder.ts';
@@ -26,6 +26,8 @@ export interface LoadVersionOptions {
   readonly runtimes: RuntimeRegistry;
   readonly batching?: Partial<BatcherOptions>;
   readonly onBatch?: (model: ServedModel, event: BatchEvent) => void;
+  /** Lets a model call other models (see LoadContext.infer). */
+  readonly infer?: LoadContext['infer'];
 }
 
 /** Loads one version of a model source and wraps it for serving. */
@@ -36,7 +38,8 @@ export async function loadServedModel(source: ModelSource, version: string, opti
   const artifact = source.bare ? location : await findArtifact(location, config, options.runtimes);
   const runtime = config?.runtime ? options.runtimes.get(config.runtime) : await options.runtimes.detect(artifact);
   const features = config?.inputs?.map((f) => ({ name: f.name, kind: f.type, ...(f.type === 'category' && f.levels ? { levels: f.levels } : {}) }));
-  const model = await runtime.load({ path: artifact }, config?.runtime_options, features ? { features } : undefined);
+  const context: LoadContext = { ...(features ? { features } : {}), ...(options.infer ? { infer: options.infer } : {}) };
+  const model = await runtime.load({ path: artifact }, config?.runtime_options, context);
   try {
     const where = source.dir ? `${source.dir}/model.yaml` : artifact;
     const schema = compileModelSchema(config, model, where);

@@ -1,4 +1,5 @@
-import { decodeOutputs } from '../codec/output-decoder.ts';
+import { decodeOutputs, type PredictionRecord } from '../codec/output-decoder.ts';
+import type { InputRecord } from '../codec/record-encoder.ts';
 import { TetraError, asTetraError } from '../errors/index.ts';
 import type { ModelRepository } from '../repository/model-repository.ts';
 import type { Telemetry } from '../telemetry/telemetry.ts';
@@ -16,7 +17,16 @@ export class InferenceService {
   constructor(
     private readonly repository: ModelRepository,
     private readonly telemetry?: Telemetry,
-  ) {}
+  ) {
+    repository.setInfer((model, records) => this.inferFromModel(model, records));
+  }
+
+  /** A model calling another: loads it on first use, then infers like any caller. */
+  private async inferFromModel(model: string, records: readonly InputRecord[]): Promise<PredictionRecord[]> {
+    if (!this.repository.isLoaded(model)) await this.repository.load(model);
+    const result = await this.infer({ model, records });
+    return result.predictions ?? [];
+  }
 
   async infer(request: InferRequest): Promise<InferResult> {
     const served = this.repository.resolve(request.model, request.version);
