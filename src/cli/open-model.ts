@@ -18,10 +18,11 @@ export async function openModel(target: string, repoDir: string): Promise<Opened
   const file = await asModelFile(target);
   const repository = new ModelRepository({ runtimes: allRuntimes(), ...(file ? {} : { root: resolve(repoDir) }) });
   const name = file ? basename(file, extname(file)) : target;
+  const service = new InferenceService(repository);
   if (file) repository.addFile(name, file);
   else await repository.scan();
   await repository.load(name);
-  return { name, repository, service: new InferenceService(repository) };
+  return { name, repository, service };
 }
 
 const MODEL_FILE_EXTENSIONS = new Set(['.onnx', '.json', '.ubj', '.txt', '.model', '.js', '.mjs', '.ts']);

@@ -1,2 +1,2 @@
 export { jsRuntime } from './js-runtime.ts';
-export type { JsModelModule, JsInputRecord, JsOutputDType } from './js-model-module.ts';
+export type { JsModelModule, JsLoadContext, JsInputRecord, JsOutputDType } from './js-model-module.ts';

@@ -8,6 +8,16 @@ export type JsOutputDType = (typeof JS_OUTPUT_DTYPES)[number];
 /** A record as a JS model's predict() receives it: decoded values, null for missing. */
 export type JsInputRecord = Record<string, number | boolean | string | null>;
 
+/** What a JS model's load() receives. */
+export interface JsLoadContext {
+  /** `runtime_options` from model.yaml. */
+  readonly options: Readonly<Record<string, unknown>>;
+  /** The folder of the module (for reading side files). */
+  readonly directory: string;
+  /** Calls another served model with records: for pre- and post-processing around it. */
+  readonly infer: (model: string, records: readonly Readonly<Record<string, unknown>>[]) => Promise<Record<string, unknown>[]>;
+}
+
 /** What a JS model module exports (named exports, or the same fields on a default export). */
 export interface JsModelModule {
   /** The features the model takes, in model.yaml's `inputs` format; else model.yaml must list them. */
@@ -17,7 +27,7 @@ export interface JsModelModule {
   /** binary | multiclass | regression | other; the first output holds the score. */
   task?: 'binary' | 'multiclass' | 'regression' | 'other';
   classes?: (string | number)[];
-  load?: (context: { options: Readonly<Record<string, unknown>>; directory: string }) => unknown;
+  load?: (context: JsLoadContext) => unknown;
   /** One result per record: a number (single output) or an object with every declared output. */
   predict: (batch: JsInputRecord[], state: unknown) => unknown[] | Promise<unknown[]>;
   unload?: (state: unknown) => unknown;

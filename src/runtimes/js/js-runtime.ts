@@ -35,7 +35,8 @@ async function loadJsModel(artifact: ModelArtifact, options: RuntimeOptions = {}
     throw new TetraError('MODEL_UNSUPPORTED', `${file}: JS models return one value per output and row; declare task "other" and return the class and scores as separate outputs`, { file });
   }
   const outputs = module.outputs ?? DEFAULT_OUTPUTS;
-  const state = await callUser(() => module.load?.({ options, directory: dirname(file) }), file, 'load');
+  const infer = context.infer ?? noOtherModels(file);
+  const state = await callUser(() => module.load?.({ options, directory: dirname(file), infer }), file, 'load');
   return new JsModel(module, state, features, outputs, file);
 }
 
@@ -74,6 +75,10 @@ class JsModel implements LoadedModel {
   async unload(): Promise<void> {
     await callUser(() => this.module.unload?.(this.state), this.file, 'unload');
   }
+}
+
+function noOtherModels(file: string): NonNullable<LoadContext['infer']> {
+  return () => Promise.reject(new TetraError('MODEL_UNSUPPORTED', `${file}: this model was loaded outside a model repository and cannot call other models`, { file }));
 }
 
 function moduleFeatures(module: CheckedJsModule): FeatureDescription[] | undefined {

@@ -1,0 +1,1 @@
+export { xgboostRuntime } from './xgboost-runtime.ts';
