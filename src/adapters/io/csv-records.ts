@@ -13,7 +13,7 @@ export interface CsvRecordOptions extends RecordReaderOptions {
  * names to cell text, with missing cells as null. A row with a different
  * number of cells than the header fails, naming its line.
  */
-export async function* csvRecords(chunks: AsyncIterable<string | Buffer>, options: CsvRecordOptions = {}): AsyncGenerator<RecordBatch> {
+export async function* csvRecords(chunks: AsyncIterable<string | Buffer> | Iterable<string | Buffer>, options: CsvRecordOptions = {}): AsyncGenerator<RecordBatch> {
   const source = options.source ?? 'input';
   const parser = new CsvParser({ delimiter: options.delimiter, source });
   const missing = new Set(options.missingValues ?? ['', 'NA']);

@@ -6,7 +6,7 @@ import { DEFAULT_BATCH_ROWS, type RecordBatch, type RecordReaderOptions } from '
  * record batches. A line that is not a JSON object fails, naming its line.
  * A line holding an array is taken as values by position (`f0`, `f1`, ...).
  */
-export async function* jsonlRecords(chunks: AsyncIterable<string | Buffer>, options: RecordReaderOptions = {}): AsyncGenerator<RecordBatch> {
+export async function* jsonlRecords(chunks: AsyncIterable<string | Buffer> | Iterable<string | Buffer>, options: RecordReaderOptions = {}): AsyncGenerator<RecordBatch> {
   const source = options.source ?? 'input';
   const batchSize = options.batchSize ?? DEFAULT_BATCH_ROWS;
   let carry = '';
