@@ -51,7 +51,7 @@ export function modelRuntimeConformance(name: string, make: () => Promise<Runtim
     for (let r = 0; r < rows; r++) {
       const alone = await model.run({ [input()]: sliceRows(c.rows, r, r + 1) });
       for (const [key, t] of Object.entries(alone)) {
-        assert.deepEqual([...(sliceRows(together[key] as Tensor, r, r + 1).data as ArrayLike<unknown>)], [...(t.data as ArrayLike<unknown>)], `row ${r} output ${key}`);
+        assert.deepEqual(Array.from(sliceRows(together[key] as Tensor, r, r + 1).data as ArrayLike<unknown>), Array.from(t.data as ArrayLike<unknown>), `row ${r} output ${key}`);
       }
     }
   });
