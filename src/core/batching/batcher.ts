@@ -6,11 +6,13 @@ interface Pending<P, R> {
   readonly rows: number;
   readonly key: string;
   readonly enqueuedAt: number;
-  readonly deadline?: number;
+  readonly deadline: number | undefined;
+  readonly signal: AbortSignal | undefined;
+  timer: NodeJS.Timeout | undefined;
+  onAbort: (() => void) | undefined;
   settled: boolean;
   resolve(value: R): void;
   reject(error: unknown): void;
-  cleanup(): void;
 }
 
 /**
@@ -77,21 +79,19 @@ export class Batcher<P, R> {
   }
 
   private makePending(payload: P, rows: number, options: SubmitOptions, resolve: (v: R) => void, reject: (e: unknown) => void): Pending<P, R> {
-    let timer: NodeJS.Timeout | undefined;
-    const onAbort = (): void => this.fail(pending, cancelled());
     const pending: Pending<P, R> = {
-      payload, rows, key: this.work.key(payload), enqueuedAt: Date.now(), deadline: options.deadline, settled: false,
-      resolve, reject,
-      cleanup: () => {
-        if (timer) clearTimeout(timer);
-        options.signal?.removeEventListener('abort', onAbort);
-      },
+      payload, rows, key: this.work.key(payload), enqueuedAt: Date.now(), deadline: options.deadline, signal: options.signal,
+      timer: undefined, onAbort: undefined, settled: false, resolve, reject,
     };
+    // Timers and listeners only for calls that asked for them: the common call pays nothing.
     if (options.deadline !== undefined) {
-      timer = setTimeout(() => this.fail(pending, expired()), Math.max(0, options.deadline - Date.now()));
-      timer.unref();
+      pending.timer = setTimeout(() => this.fail(pending, expired()), Math.max(0, options.deadline - Date.now()));
+      pending.timer.unref();
     }
-    options.signal?.addEventListener('abort', onAbort, { once: true });
+    if (options.signal) {
+      pending.onAbort = () => this.fail(pending, cancelled());
+      options.signal.addEventListener('abort', pending.onAbort, { once: true });
+    }
     return pending;
   }
 
@@ -110,7 +110,8 @@ export class Batcher<P, R> {
   private settle(pending: Pending<P, R>, value: R | undefined, error?: unknown): void {
     if (pending.settled) return;
     pending.settled = true;
-    pending.cleanup();
+    if (pending.timer) clearTimeout(pending.timer);
+    if (pending.onAbort) pending.signal?.removeEventListener('abort', pending.onAbort);
     if (error !== undefined) pending.reject(error);
     else if (pending.deadline !== undefined && Date.now() > pending.deadline) pending.reject(expired());
     else pending.resolve(value as R);
@@ -139,18 +140,29 @@ export class Batcher<P, R> {
     const batch = this.takeBatch();
     if (batch.length === 0) return this.notifyIdle();
     this.inFlight++;
-    void this.runBatch(batch).finally(() => {
+    void this.runThenContinue(batch);
+    this.schedule();
+  }
+
+  private async runThenContinue(batch: Pending<P, R>[]): Promise<void> {
+    try {
+      await this.runBatch(batch);
+    } finally {
       this.inFlight--;
       this.schedule();
       this.notifyIdle();
-    });
-    this.schedule();
+    }
   }
 
   /** Takes calls from the head that share the head's key, up to maxBatchSize rows. */
   private takeBatch(): Pending<P, R>[] {
     const head = this.queue[0];
     if (!head) return [];
+    if (this.queue.length === 1) {
+      this.queue.length = 0;
+      this.queuedRows = 0;
+      return [head];
+    }
     const batch: Pending<P, R>[] = [];
     let rows = 0;
     for (let i = 0; i < this.queue.length; ) {
@@ -171,15 +183,22 @@ export class Batcher<P, R> {
 
   private async runBatch(batch: Pending<P, R>[]): Promise<void> {
     const started = Date.now();
-    const queueMs = started - Math.min(...batch.map((p) => p.enqueuedAt));
-    const live = batch.filter((p) => !p.settled);
-    const rows = live.reduce((n, p) => n + p.rows, 0);
+    let oldest = started;
+    let rows = 0;
+    const live: Pending<P, R>[] = [];
+    for (const p of batch) {
+      if (p.enqueuedAt < oldest) oldest = p.enqueuedAt;
+      if (p.settled) continue;
+      live.push(p);
+      rows += p.rows;
+    }
     if (live.length === 0) return;
+    const queueMs = started - oldest;
     try {
       const merged = live.length === 1 ? (live[0] as Pending<P, R>).payload : this.work.merge(live.map((p) => p.payload));
       const result = await this.work.run(merged);
-      const parts = live.length === 1 ? [result] : this.work.split(result, live.map((p) => p.rows));
-      live.forEach((p, i) => this.settle(p, parts[i]));
+      if (live.length === 1) this.settle(live[0] as Pending<P, R>, result);
+      else this.work.split(result, live.map((p) => p.rows)).forEach((part, i) => this.settle(live[i] as Pending<P, R>, part));
       this.onBatch?.({ rows, calls: live.length, queueMs, computeMs: Date.now() - started, failed: false });
     } catch (error) {
       this.onBatch?.({ rows, calls: live.length, queueMs, computeMs: Date.now() - started, failed: true });
