@@ -75,7 +75,7 @@ test('errors are one readable line with a non-zero exit code', async () => {
     [['predict', 'fraud-xgb', '--repo', REPO], 'amount,mcc\n12,5411\n', /row 1: required feature "hour" is missing \[INPUT_MISSING_FEATURE\]/],
     [['predict', 'fraud-xgb', '--repo', REPO], readFileSync(SAMPLE, 'utf8').split('\n').slice(0, 3).join('\n').replace(/,19,false,/, ',7.5,false,'), /row 1: feature "hour" must be an integer, got "7.5" \[INPUT_WRONG_TYPE\]/],
     [['predict', 'fraud-xgb', '--repo', REPO], '{"amount": 1\n', /stdin line 1: not valid JSON/],
-    [['predict', 'nope', '--repo', REPO], '', /no model named "nope" \(models: fraud-logreg, fraud-xgb\) \[MODEL_NOT_FOUND\]/],
+    [['predict', 'nope', '--repo', REPO], '', /no model named "nope" \(models: fraud-logreg, fraud-review, fraud-xgb\) \[MODEL_NOT_FOUND\]/],
     [['predict', 'fraud-xgb', '--repo', REPO, '--version', '9'], '', /no version "9".*\[MODEL_VERSION_NOT_FOUND\]/],
     [['predict', join(dir, 'missing.onnx')], '', /no such model file \[MODEL_FILE_UNREADABLE\]/],
   ];

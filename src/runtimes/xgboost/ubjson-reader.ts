@@ -140,8 +140,9 @@ class UbjReader {
       return out;
     }
     if (type !== undefined && SIZES[type] !== undefined && type !== 'C') return this.numericArray(type, count);
-    // Every element takes at least one byte unless the type carries no payload.
-    if (type === undefined || !'TFZ'.includes(type)) this.need(count);
+    // Elements take at least a byte each (payload-free types are never written
+    // in bulk), so a count beyond the remaining bytes means damage, not a big array.
+    this.need(count);
     const out = new Array<unknown>(count);
     for (let i = 0; i < count; i++) out[i] = type === undefined ? this.value(depth) : this.typed(type, depth);
     return out;

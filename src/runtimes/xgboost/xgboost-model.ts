@@ -28,12 +28,8 @@ export class XgboostModel implements LoadedModel {
     this.baseMargin = model.baseMargin;
   }
 
+  /** The computation is synchronous (a few microseconds a row); the promise only fits the interface. */
   async run(inputs: TensorMap, options?: RunOptions): Promise<TensorMap> {
-    return this.runSync(inputs, options);
-  }
-
-  /** The whole computation is synchronous; `run` only wraps it in a promise. */
-  runSync(inputs: TensorMap, options?: RunOptions): TensorMap {
     if (this.unloaded) throw new TetraError('MODEL_NOT_READY', `model ${this.file} was unloaded`, { file: this.file });
     if (options?.signal?.aborted) throw new TetraError('CANCELLED', 'the call was cancelled before it ran', { cause: options.signal.reason });
     const wanted = this.outputsWanted(options?.outputs);
