@@ -2,11 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { lightgbmRuntime } from '../../../src/runtimes/lightgbm/index.ts';
 import type { TensorMap } from '../../../src/core/tensor.ts';
-import { FIXTURES_DIR, fixture, fixturesPresent } from '../../helpers/fixtures.ts';
+import { fixture } from '../../helpers/fixtures.ts';
 import { assertClose, loadCases, loadExpected, loadRows, type TreeCase } from '../../helpers/tree-cases.ts';
 
-const skip = fixturesPresent() ? false : `fixtures not found at ${FIXTURES_DIR}`;
-const cases = fixturesPresent() ? loadCases('lightgbm') : [];
+const cases = loadCases('lightgbm');
 
 const OUTPUT_OF_KIND: Record<TreeCase['expected'][number]['kind'], string> = {
   raw: 'margin',
@@ -24,12 +23,12 @@ function featureMatrix(rows: number[][], numFeatures: number): Float64Array {
   return data;
 }
 
-test('cases.json lists the LightGBM cases', { skip }, () => {
+test('cases.json lists the LightGBM cases', () => {
   assert.ok(cases.length >= 17, `expected at least 17 LightGBM cases, found ${cases.length}`);
 });
 
 for (const c of cases) {
-  test(`LightGBM case ${c.id} matches the library's output`, { skip }, async () => {
+  test(`LightGBM case ${c.id} matches the library's output`, async () => {
     assert.equal(c.iteration_range, undefined, 'iteration_range is not used by any LightGBM case; handle it if one appears');
     const model = await lightgbmRuntime.load({ path: fixture(c.model) });
     const numFeatures = model.signature.inputs[0]!.shape[1]!;

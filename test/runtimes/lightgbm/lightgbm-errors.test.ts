@@ -3,10 +3,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { TetraError, type ErrorCode } from '../../../src/core/errors/index.ts';
 import { lightgbmRuntime } from '../../../src/runtimes/lightgbm/index.ts';
-import { FIXTURES_DIR, fixture, fixturesPresent } from '../../helpers/fixtures.ts';
+import { fixture } from '../../helpers/fixtures.ts';
 import { loadText, modelText, stump, writeModel, type ModelSpec } from './model-files.ts';
 
-const skip = fixturesPresent() ? false : `fixtures not found at ${FIXTURES_DIR}`;
 
 /** Asserts that `promise` rejects with a TetraError of `code` whose message contains every `parts`. */
 async function rejectsWith(promise: Promise<unknown>, code: ErrorCode, parts: string[]): Promise<TetraError> {
@@ -24,7 +23,7 @@ async function rejectsWith(promise: Promise<unknown>, code: ErrorCode, parts: st
 
 const regressionStump: ModelSpec = { numFeatures: 2, trees: [stump(0, '0.5', 2, 1, 2)] };
 
-test('a file cut in the middle of a tree is MODEL_FILE_CORRUPT naming the file, tree and line', { skip }, async () => {
+test('a file cut in the middle of a tree is MODEL_FILE_CORRUPT naming the file, tree and line', async () => {
   const text = readFileSync(fixture('lgb-leaves/lgmulticlass.model'), 'utf8');
   const start = text.indexOf('Tree=7\n');
   const end = text.indexOf('Tree=8\n');
@@ -36,7 +35,7 @@ test('a file cut in the middle of a tree is MODEL_FILE_CORRUPT naming the file, 
   }
 });
 
-test('cutting a model anywhere gives a TetraError or a complete model, never a raw crash', { skip }, async () => {
+test('cutting a model anywhere gives a TetraError or a complete model, never a raw crash', async () => {
   const text = readFileSync(fixture('lgb-boosters-egordm/small_tree/model.txt'), 'utf8');
   const treesEnd = text.indexOf('end of trees');
   let failures = 0;
@@ -52,13 +51,13 @@ test('cutting a model anywhere gives a TetraError or a complete model, never a r
   assert.equal(failures, Math.ceil((treesEnd + 5) / 23), 'every cut before "end of trees" must be rejected');
 });
 
-test('a model without Tree= blocks is MODEL_FILE_CORRUPT', { skip }, async () => {
+test('a model without Tree= blocks is MODEL_FILE_CORRUPT', async () => {
   const text = readFileSync(fixture('lgb-boosters-egordm/regression/model.txt'), 'utf8');
   const stripped = text.slice(0, text.indexOf('Tree=0')) + text.slice(text.indexOf('end of trees'));
   await rejectsWith(loadText('no-trees.txt', stripped), 'MODEL_FILE_CORRUPT', ['no-trees.txt', 'no Tree= blocks']);
 });
 
-test('a tree whose arrays disagree with num_leaves is MODEL_FILE_CORRUPT naming tree, key and line', { skip }, async () => {
+test('a tree whose arrays disagree with num_leaves is MODEL_FILE_CORRUPT naming tree, key and line', async () => {
   const text = readFileSync(fixture('lgb-boosters-egordm/regression/model.txt'), 'utf8');
   const lines = text.split('\n');
   const tree2 = lines.indexOf('Tree=2');
@@ -108,7 +107,7 @@ test('an unknown objective or format version is MODEL_UNSUPPORTED naming it', as
   await rejectsWith(loadText('version.txt', modelText({ ...regressionStump, version: 'v9' })), 'MODEL_UNSUPPORTED', ['version.txt', '"v9"']);
 });
 
-test('files that are not LightGBM text models are MODEL_FILE_CORRUPT', { skip }, async () => {
+test('files that are not LightGBM text models are MODEL_FILE_CORRUPT', async () => {
   const xgboostJson = readFileSync(fixture('lgb-boosters-egordm/regression/model.json'), 'utf8');
   await rejectsWith(loadText('model.json.txt', xgboostJson), 'MODEL_FILE_CORRUPT', ['model.json.txt', 'first line is not "tree"']);
   await rejectsWith(loadText('empty.txt', ''), 'MODEL_FILE_CORRUPT', ['empty.txt']);

@@ -3,17 +3,16 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { TetraError } from '../../../src/core/errors/index.ts';
 import { lightgbmRuntime } from '../../../src/runtimes/lightgbm/index.ts';
-import { FIXTURES_DIR, fixture, fixturesPresent } from '../../helpers/fixtures.ts';
+import { fixture } from '../../helpers/fixtures.ts';
 import { loadCases, loadRows } from '../../helpers/tree-cases.ts';
 import { loadText, modelText, runRows, stump } from './model-files.ts';
 
-const skip = fixturesPresent() ? false : `fixtures not found at ${FIXTURES_DIR}`;
 
 function head(path: string): Uint8Array {
   return readFileSync(path).subarray(0, 256);
 }
 
-test('recognizes LightGBM text models by extension and header', { skip }, () => {
+test('recognizes LightGBM text models by extension and header', () => {
   const model = fixture('lgb-boosters-egordm/binary_classification/model.txt');
   assert.equal(lightgbmRuntime.recognizes('model.txt', head(model)), true);
   assert.equal(lightgbmRuntime.recognizes('lg_rf_iris.model', head(fixture('lgb-leaves/lg_rf_iris.model'))), true);
@@ -22,7 +21,7 @@ test('recognizes LightGBM text models by extension and header', { skip }, () => 
   assert.equal(lightgbmRuntime.recognizes('notes.txt', new TextEncoder().encode('tree\nlooks like a tree but has no header\n')), false);
 });
 
-test('describes a binary model: task, objective, features and outputs', { skip }, async () => {
+test('describes a binary model: task, objective, features and outputs', async () => {
   const model = await lightgbmRuntime.load({ path: fixture('lgb-boosters-egordm/binary_classification/model.txt') });
   const d = model.description;
   assert.equal(d.format, 'lightgbm');
@@ -39,14 +38,14 @@ test('describes a binary model: task, objective, features and outputs', { skip }
   ]);
 });
 
-test('describes a multiclass model with [N, K] score outputs', { skip }, async () => {
+test('describes a multiclass model with [N, K] score outputs', async () => {
   const model = await lightgbmRuntime.load({ path: fixture('lgb-boosters-egordm/multiclass/model.txt') });
   assert.equal(model.description.task, 'multiclass');
   assert.equal(model.description.numClasses, 3);
   assert.deepEqual(model.signature.outputs.map((o) => o.shape), [[-1, 3], [-1, 3], [-1, 30]]);
 });
 
-test('feature_infos category lists make categorical features; ranges and unused features are numbers', { skip }, async () => {
+test('feature_infos category lists make categorical features; ranges and unused features are numbers', async () => {
   const poisson = await lightgbmRuntime.load({ path: fixture('lgb-leaves/genlin_fmtp_poisson_Frequency.model') });
   assert.equal(poisson.description.objective, 'poisson');
   assert.equal(poisson.description.task, 'regression');
@@ -71,7 +70,7 @@ test('pandas_categorical level names are attached to the categorical features in
   await assert.rejects(loadText('pandas-bad.txt', modelText({ ...base, trailer: ['pandas_categorical:[["a", "b"'] })), (e: unknown) => TetraError.is(e) && e.code === 'MODEL_FILE_CORRUPT' && e.message.includes('pandas_categorical'));
 });
 
-test('leaf_index is computed only when asked for', { skip }, async () => {
+test('leaf_index is computed only when asked for', async () => {
   const model = await lightgbmRuntime.load({ path: fixture('lgb-boosters-egordm/regression/model.txt') });
   const out = await runRows(model, [new Array<number>(10).fill(0)]);
   assert.deepEqual(Object.keys(out).sort(), ['margin', 'prediction']);
@@ -80,7 +79,7 @@ test('leaf_index is computed only when asked for', { skip }, async () => {
   assert.deepEqual(leaves.leaf_index!.shape, [1, 10]);
 });
 
-test('float32 input is widened and gives the same result as the same values in float64', { skip }, async () => {
+test('float32 input is widened and gives the same result as the same values in float64', async () => {
   const c = loadCases('lightgbm').find((x) => x.id === 'egordm/binary_classification')!;
   const model = await lightgbmRuntime.load({ path: fixture(c.model) });
   const rows = loadRows(c, 10);
@@ -91,7 +90,7 @@ test('float32 input is widened and gives the same result as the same values in f
   assert.equal(a.prediction!.dtype, 'float64');
 });
 
-test('start_iteration and num_iteration select whole iterations, clamped like LightGBM', { skip }, async () => {
+test('start_iteration and num_iteration select whole iterations, clamped like LightGBM', async () => {
   const path = fixture('lgb-leaves/lgmulticlass.model');
   const c = loadCases('lightgbm').find((x) => x.id === 'leaves/lgmulticlass/raw')!;
   const rows = loadRows(c, 28).slice(0, 40);
@@ -114,7 +113,7 @@ test('start_iteration and num_iteration select whole iterations, clamped like Li
   assert.deepEqual(clamped.margin!.data, all.margin!.data);
 });
 
-test('a model with a constant (single-leaf) tree loads and predicts', { skip }, async () => {
+test('a model with a constant (single-leaf) tree loads and predicts', async () => {
   const model = await lightgbmRuntime.load({ path: fixture('lgb-treelite-categorical/lightgbm_constant_tree/model_with_constant_tree.txt') });
   assert.deepEqual(model.signature.inputs[0]!.shape, [-1, 126]);
   const out = await runRows(model, [new Array<number>(126).fill(0), new Array<number>(126).fill(1)], ['prediction', 'margin', 'leaf_index']);

@@ -2,18 +2,15 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { tensor, type TensorMap } from '../../../src/core/index.ts';
 import { xgboostRuntime } from '../../../src/runtimes/xgboost/index.ts';
-import { fixture, fixturesPresent } from '../../helpers/fixtures.ts';
+import { fixture } from '../../helpers/fixtures.ts';
 import { assertClose, loadCases, loadExpected, loadRows, type TreeCase } from '../../helpers/tree-cases.ts';
 
 /**
  * Every XGBoost case in the shared fixtures: the model as XGBoost saved it,
  * the inputs, and the predictions XGBoost itself computed.
  */
-const cases = fixturesPresent() ? loadCases('xgboost') : [];
+const cases = loadCases('xgboost');
 
-if (cases.length === 0) {
-  test('xgboost fixture cases', { skip: 'shared fixtures (../shared/fixtures/cases.json) not found; set TETRA_FIXTURES' }, () => {});
-}
 
 async function predict(c: TreeCase, modelPath: string, options: Record<string, unknown> = {}): Promise<TensorMap> {
   const runtimeOptions = c.iteration_range ? { ...options, iteration_range: c.iteration_range } : options;
