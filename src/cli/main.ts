@@ -32,6 +32,10 @@ export async function main(argv: readonly string[]): Promise<number> {
 
 async function dispatch(argv: readonly string[]): Promise<void> {
   const { values, positionals } = parse(argv);
+  if (values['version-info']) {
+    process.stdout.write(`tetra ${await packageVersion()}\n`);
+    return;
+  }
   if (values.help || positionals.length === 0) {
     process.stdout.write(USAGE);
     return;
@@ -73,6 +77,12 @@ function positiveInt(value: string | undefined, flag: string): number | undefine
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} must be a positive integer, got "${value}"`);
   return n;
+}
+
+async function packageVersion(): Promise<string> {
+  const { readFile } = await import('node:fs/promises');
+  const file = new URL('../../package.json', import.meta.url);
+  return (JSON.parse(await readFile(file, 'utf8')) as { version: string }).version;
 }
 
 /** One readable line on stderr; the exit code says what kind of failure. */
