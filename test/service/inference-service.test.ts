@@ -126,10 +126,42 @@ test('a corrupt model file fails its load with MODEL_FILE_CORRUPT; the model ans
   assert.equal(repository.status('clf').versions[0]?.state, 'failed');
 });
 
-test('a model.yaml with an unknown key fails the scan with its path', async () => {
-  const { root, repository } = makeRepo();
+test('a model.yaml with an unknown key fails that model with its path; the other models still load', async () => {
+  const { root, repository, service } = makeRepo();
+  mkdirSync(join(root, 'other', '1'), { recursive: true });
+  copyFileSync(LGB_BINARY, join(root, 'other', '1', 'model.txt'));
   writeFileSync(join(root, 'clf', 'model.yaml'), `${MODEL_YAML}colour: blue\n`);
-  await assert.rejects(repository.scan(), (e: unknown) => isCode('CONFIG_INVALID')(e) && (e as TetraError).where.path === 'colour' && (e as Error).message.includes('model.yaml'));
+  await repository.scan();
+  await repository.loadAll();
+  await assert.rejects(repository.load('clf'), (e: unknown) => isCode('CONFIG_INVALID')(e) && (e as TetraError).where.path === 'colour' && (e as Error).message.includes('model.yaml'));
+  assert.equal(repository.status('clf').error?.code, 'CONFIG_INVALID');
+  assert.equal(service.ready(), false);
+  assert.equal((await service.infer({ model: 'other', records })).predictions?.length, records.length);
+  await assert.rejects(service.infer({ model: 'clf', records }), isCode('MODEL_NOT_READY'));
+  await repository.close();
+});
+
+test('a broken model.yaml written over a served model keeps the loaded version serving', async () => {
+  const { root, repository, service } = makeRepo();
+  await repository.scan();
+  await repository.load('clf');
+  writeFileSync(join(root, 'clf', 'model.yaml'), 'inputs: [\n');
+  await repository.refresh();
+  assert.equal(repository.status('clf').error?.code, 'CONFIG_INVALID');
+  assert.equal((await service.infer({ model: 'clf', records })).version, '1');
+  await repository.close();
+});
+
+test('a version that failed to load is tried again on refresh once fixed', async () => {
+  const { root, repository, service } = makeRepo();
+  writeFileSync(join(root, 'clf', '1', 'model.txt'), 'tree\nversion=v4\n');
+  await repository.scan();
+  await assert.rejects(repository.load('clf'), isCode('MODEL_FILE_CORRUPT'));
+  copyFileSync(LGB_BINARY, join(root, 'clf', '1', 'model.txt'));
+  await repository.refresh();
+  assert.ok(service.ready());
+  assert.equal((await service.infer({ model: 'clf', records })).predictions?.length, records.length);
+  await repository.close();
 });
 
 test('a model.yaml whose inputs disagree with the model file fails the load', async () => {

@@ -22,7 +22,12 @@ export interface ModelSchema {
 export function compileModelSchema(config: ModelConfigFile | undefined, model: LoadedModel, where: string): ModelSchema {
   const input = featureInput(config, model, where);
   const outputs = compileOutputs(config, model, where);
-  if (!input) return { outputs };
+  if (!input) {
+    if (config?.inputs) {
+      throw new TetraError('CONFIG_INVALID', `${where}: "inputs" lists record features but the model has no single numeric feature-matrix input (inputs: ${model.signature.inputs.map((s) => `${s.name} ${s.dtype} [${s.shape.join(', ')}]`).join('; ')}); set input_tensor or remove "inputs"`, { path: 'inputs' });
+    }
+    return { outputs };
+  }
   const fileFeatures = model.description.features ?? positionalFeatures(input);
   const features = compileFeatures(config?.inputs, fileFeatures, model.description.featureNamesFromFile ?? false, where);
   const dtype = input.dtype === 'float64' ? 'float64' : 'float32';

@@ -2,7 +2,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadModelConfig } from '../config/load-model-config.ts';
 import type { ModelConfigFile } from '../config/model-config.ts';
-import { TetraError } from '../errors/index.ts';
+import { TetraError, asTetraError } from '../errors/index.ts';
 import type { RuntimeRegistry } from './runtime-registry.ts';
 
 /** A model found in the repository folder, before anything is loaded. */
@@ -15,6 +15,8 @@ export interface ModelSource {
   readonly versions: ReadonlyMap<string, string>;
   /** True when `versions` maps to files rather than folders. */
   readonly bare: boolean;
+  /** Why the folder cannot be used (e.g. an invalid model.yaml); the model is listed but not loaded. */
+  readonly error?: TetraError;
 }
 
 const VERSION_DIR = /^\d+$/;
@@ -30,8 +32,13 @@ export async function scanRepository(root: string): Promise<ModelSource[]> {
   }
   const sources: ModelSource[] = [];
   for (const entry of entries.filter((e) => e.isDirectory()).sort((a, b) => a.name.localeCompare(b.name))) {
-    const source = await readModelFolder(root, entry.name);
-    if (source) sources.push(source);
+    try {
+      const source = await readModelFolder(root, entry.name);
+      if (source) sources.push(source);
+    } catch (error) {
+      // One broken model must not hide the others: it is listed with its error.
+      sources.push({ name: entry.name, dir: join(root, entry.name), versions: new Map(), bare: false, error: asTetraError(error, 'CONFIG_INVALID') });
+    }
   }
   return sources;
 }

@@ -72,7 +72,11 @@ export class ModelRepository {
     this.entries.set(name, { source: bareModelSource(name, file, config), versions: new Map() });
   }
 
-  /** Reads the repository folder (no loading). Models already known keep their loaded versions. */
+  /**
+   * Reads the repository folder (no loading). Models already known keep
+   * their loaded versions; a model whose folder became invalid keeps serving
+   * what it had and reports the error.
+   */
   async scan(): Promise<void> {
     if (!this.options.root) return;
     for (const source of await scanRepository(this.options.root)) {
@@ -148,6 +152,10 @@ export class ModelRepository {
 
   private async sync(name: string): Promise<void> {
     const entry = this.entry(name);
+    if (entry.source.error) {
+      entry.error = entry.source.error;
+      throw entry.error;
+    }
     let wanted: string[];
     try {
       wanted = selectVersions(entry.source.config?.version_policy, [...entry.source.versions.keys()], name);
@@ -156,7 +164,9 @@ export class ModelRepository {
       entry.error = asTetraError(error);
       throw entry.error;
     }
-    for (const version of wanted) if (!entry.versions.has(version)) await this.loadVersion(entry, version);
+    for (const version of wanted) {
+      if (entry.versions.get(version)?.state !== 'ready') await this.loadVersion(entry, version);
+    }
     for (const [version, status] of entry.versions) {
       if (wanted.includes(version)) continue;
       entry.versions.delete(version);
