@@ -121,3 +121,36 @@ test('inputs must agree with the features named in the model file', () => {
   assert.throws(() => compileFeatures(c.inputs, file, true, 'model.yaml'), (e: unknown) => TetraError.is(e) && e.where.path === 'inputs[1].name');
   assert.throws(() => compileFeatures(c.inputs, file.slice(0, 1), true, 'model.yaml'), (e: unknown) => TetraError.is(e) && /lists 2 features but the model takes 1/.test((e as Error).message));
 });
+
+test('NA and blank text are missing values, except where NA is a category level', () => {
+  const c = parseModelConfig('inputs:\n  - name: x\n    type: number\n    required: false\n  - name: country\n    type: category\n    levels: [BR, NA]\n', 'model.yaml');
+  const enc = new RecordEncoder(compileFeatures(c.inputs, undefined, false, 'model.yaml'), 'float64');
+  const t = enc.encode([{ x: 'NA', country: 'NA' }, { x: '  ', country: 'BR' }]);
+  assert.ok(Number.isNaN(t.data[0]));
+  assert.equal(t.data[1], 1);
+  assert.ok(Number.isNaN(t.data[2]));
+  rejects({ ...good, amount: 'NA' }, 'INPUT_MISSING_FEATURE', 'amount');
+});
+
+test('only decimal numbers are numbers; values beyond float32 are refused for float32 models', () => {
+  rejects({ ...good, amount: '0x1F' }, 'INPUT_WRONG_TYPE', 'amount');
+  rejects({ ...good, amount: '1_000' }, 'INPUT_WRONG_TYPE', 'amount');
+  rejects({ ...good, amount: 1e39 }, 'INPUT_NOT_FINITE', 'amount');
+  rejects({ ...good, amount: '-1e39' }, 'INPUT_NOT_FINITE', 'amount');
+  assert.equal(encoder.encode([{ ...good, amount: '-1.5e3' }]).data[0], -1500);
+  assert.equal(encoder.encode([{ ...good, amount: '.5' }]).data[0], 0.5);
+});
+
+test('features named like Object.prototype members are read from the record only', () => {
+  const c = parseModelConfig('inputs:\n  - name: constructor\n    type: number\n    required: false\n  - name: toString\n    type: number\n    default: 3\n', 'model.yaml');
+  const enc = new RecordEncoder(compileFeatures(c.inputs, undefined, false, 'model.yaml'), 'float64');
+  const t = enc.encode([{}]);
+  assert.ok(Number.isNaN(t.data[0]));
+  assert.equal(t.data[1], 3);
+});
+
+test('an unknown category with policy missing takes the declared default when there is one', () => {
+  const c = parseModelConfig('inputs:\n  - name: mcc\n    type: category\n    levels: ["1", "2"]\n    unknown: missing\n    default: "2"\n', 'model.yaml');
+  const enc = new RecordEncoder(compileFeatures(c.inputs, undefined, false, 'model.yaml'), 'float64');
+  assert.equal(enc.encode([{ mcc: '9' }]).data[0], 1);
+});

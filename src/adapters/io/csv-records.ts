@@ -4,7 +4,11 @@ import { DEFAULT_BATCH_ROWS, type RecordBatch, type RecordReaderOptions } from '
 
 export interface CsvRecordOptions extends RecordReaderOptions {
   readonly delimiter?: string;
-  /** Cells that mean "missing" (become null). Default: empty and NA. */
+  /**
+   * Cells that mean "missing" (become null). Default: empty cells only; the
+   * records codec also takes `NA` as missing, except for a category that has
+   * an `NA` level.
+   */
   readonly missingValues?: readonly string[];
 }
 
@@ -16,7 +20,7 @@ export interface CsvRecordOptions extends RecordReaderOptions {
 export async function* csvRecords(chunks: AsyncIterable<string | Buffer> | Iterable<string | Buffer>, options: CsvRecordOptions = {}): AsyncGenerator<RecordBatch> {
   const source = options.source ?? 'input';
   const parser = new CsvParser({ delimiter: options.delimiter, source });
-  const missing = new Set(options.missingValues ?? ['', 'NA']);
+  const missing = new Set(options.missingValues ?? ['']);
   const batchSize = options.batchSize ?? DEFAULT_BATCH_ROWS;
   let header: string[] | undefined;
   let pending: InputRecord[] = [];

@@ -4,6 +4,11 @@ import type { FeatureDescription } from '../model/model-description.ts';
 import type { FeatureSpec, UnknownCategoryPolicy } from './feature-spec.ts';
 import { BOOLEAN_FALSE_KEY, BOOLEAN_TRUE_KEY, MISSING, encodeValue } from './parse-value.ts';
 
+/** The model-file view of declared features (names, kinds, levels). */
+export function describeFeatures(declared: readonly FeatureConfig[]): FeatureDescription[] {
+  return declared.map((f) => ({ name: f.name, kind: f.type, ...(f.type === 'category' && f.levels ? { levels: f.levels } : {}) }));
+}
+
 /**
  * Merges the model.yaml inputs with the features the model file describes.
  * The yaml decides names, order and policies; the file supplies category
@@ -27,8 +32,17 @@ export function compileFeatures(
     if (file && fileNamesAreReal && file.name !== config.name) {
       throw new TetraError('CONFIG_INVALID', `${where}: inputs[${i}].name is "${config.name}" but the model file calls feature ${i} "${file.name}"`, { path: `inputs[${i}].name` });
     }
+    checkLevelsAgree(config, file, where, i);
     return featureFromConfig(config, file, `${where}: inputs[${i}]`, i);
   });
+}
+
+/** Codes are positions in the level list: a list that differs from the model's would feed it the wrong categories. */
+function checkLevelsAgree(config: FeatureConfig, file: FeatureDescription | undefined, where: string, index: number): void {
+  if (config.type !== 'category' || !config.levels || !file?.levels) return;
+  if (config.levels.length === file.levels.length && config.levels.every((l, k) => l === file.levels?.[k])) return;
+  const shown = (ls: readonly string[]): string => (ls.length > 12 ? `${ls.slice(0, 12).join(', ')}, ...` : ls.join(', '));
+  throw new TetraError('CONFIG_INVALID', `${where}: inputs[${index}].levels [${shown(config.levels)}] differ from the levels the model was trained with [${shown(file.levels)}]; remove them from model.yaml or list them in the model's order`, { path: `inputs[${index}].levels` });
 }
 
 /** A feature known only from the model file: must be present, may be explicitly missing. */

@@ -23,13 +23,14 @@ export function compileModelSchema(config: ModelConfigFile | undefined, model: L
   const input = featureInput(config, model, where);
   const outputs = compileOutputs(config, model, where);
   if (!input) {
-    if (config?.inputs) {
+    if (config?.inputs || model.description.declaredInputs) {
       throw new TetraError('CONFIG_INVALID', `${where}: "inputs" lists record features but the model has no single numeric feature-matrix input (inputs: ${model.signature.inputs.map((s) => `${s.name} ${s.dtype} [${s.shape.join(', ')}]`).join('; ')}); set input_tensor or remove "inputs"`, { path: 'inputs' });
     }
     return { outputs };
   }
   const fileFeatures = model.description.features ?? positionalFeatures(input);
-  const features = compileFeatures(config?.inputs, fileFeatures, model.description.featureNamesFromFile ?? false, where);
+  const declared = config?.inputs ?? model.description.declaredInputs;
+  const features = compileFeatures(declared, fileFeatures, model.description.featureNamesFromFile ?? false, where);
   const dtype = input.dtype === 'float64' ? 'float64' : 'float32';
   return { encoder: new RecordEncoder(features, dtype), inputTensor: input.name, outputs };
 }
@@ -62,6 +63,14 @@ function compileOutputs(config: ModelConfigFile | undefined, model: LoadedModel,
   const declared = config?.outputs;
   const task = declared?.task ?? d.task;
   const classes = declared?.classes ?? d.classes;
+  const scoreOutput = declared?.score_output ?? d.scoreOutput;
+  const outputNames = model.signature.outputs.map((o) => o.name);
+  if (scoreOutput !== undefined && !outputNames.includes(scoreOutput)) {
+    throw new TetraError('CONFIG_INVALID', `${where}: outputs.score_output "${scoreOutput}" is not an output of the model (outputs: ${outputNames.join(', ')})`, { path: 'outputs.score_output' });
+  }
+  if (task !== 'other' && scoreOutput === undefined) {
+    throw new TetraError('CONFIG_INVALID', `${where}: outputs.task is ${task} but the model does not say which output holds its scores; set outputs.score_output (outputs: ${outputNames.join(', ')})`, { path: 'outputs.score_output' });
+  }
   if (task === 'binary' && classes && classes.length !== 2) {
     throw new TetraError('CONFIG_INVALID', `${where}: outputs.classes has ${classes.length} classes but the task is binary`, { path: 'outputs.classes' });
   }
@@ -70,7 +79,7 @@ function compileOutputs(config: ModelConfigFile | undefined, model: LoadedModel,
   }
   return {
     task,
-    scoreOutput: d.scoreOutput,
+    scoreOutput,
     classes,
     threshold: declared?.threshold ?? 0.5,
     probabilityField: declared?.probability_field ?? 'probability',

@@ -23,7 +23,12 @@ export type PredictionRecord = Record<string, unknown>;
 export function decodeOutputs(spec: OutputSpec, outputs: TensorMap, rows: number): PredictionRecord[] {
   const score = spec.scoreOutput ? outputs[spec.scoreOutput] : undefined;
   if (spec.scoreOutput && !score) {
-    throw new TetraError('INTERNAL', `the model did not return its score output "${spec.scoreOutput}"`);
+    throw new TetraError('MODEL_RUN_FAILED', `the model did not return its score output "${spec.scoreOutput}"`, { field: spec.scoreOutput });
+  }
+  for (const [name, t] of Object.entries(outputs)) {
+    if ((t.shape.length === 0 ? 1 : t.shape[0]) !== rows) {
+      throw new TetraError('MODEL_RUN_FAILED', `output "${name}" has shape [${t.shape.join(', ')}] for ${rows} input rows; each row needs its own value`, { field: name });
+    }
   }
   switch (score ? spec.task : 'other') {
     case 'binary':
@@ -42,7 +47,7 @@ function decodeBinary(spec: OutputSpec, score: Tensor, rows: number): Prediction
   if (width !== 1 && width !== 2) {
     throw new TetraError('INTERNAL', `binary model output has ${width} columns; expected 1 (P(positive)) or 2 (P(negative), P(positive))`);
   }
-  const data = score.data as ArrayLike<number>;
+  const data = numbers(score);
   const [negative, positive] = spec.classes ?? [0, 1];
   const out: PredictionRecord[] = new Array(rows);
   for (let r = 0; r < rows; r++) {
@@ -58,7 +63,7 @@ function decodeMulticlass(spec: OutputSpec, score: Tensor, rows: number): Predic
   if (classes.length !== width) {
     throw new TetraError('INTERNAL', `the model gives ${width} class scores but ${classes.length} classes are declared`);
   }
-  const data = score.data as ArrayLike<number>;
+  const data = numbers(score);
   const out: PredictionRecord[] = new Array(rows);
   for (let r = 0; r < rows; r++) {
     const probabilities: Record<string, number> = {};
@@ -95,10 +100,33 @@ function rowWidth(t: Tensor): number {
   return t.shape.slice(1).reduce((a, b) => a * b, 1);
 }
 
+/** A numeric tensor's values as plain numbers (float16 bits decoded). */
+function numbers(t: Tensor): ArrayLike<number> {
+  if (t.dtype === 'string' || t.dtype === 'bool') throw new TetraError('MODEL_RUN_FAILED', `the score output holds ${t.dtype} values, not numbers`);
+  if (t.dtype === 'float16') return Array.from(t.data as Uint16Array, halfToNumber);
+  if (t.dtype === 'int64' || t.dtype === 'uint64') return Array.from(t.data as BigInt64Array, Number);
+  return t.data as ArrayLike<number>;
+}
+
+/** IEEE 754 half precision bits to a number. */
+export function halfToNumber(bits: number): number {
+  const sign = bits & 0x8000 ? -1 : 1;
+  const exponent = (bits >> 10) & 0x1f;
+  const fraction = bits & 0x3ff;
+  if (exponent === 0) return sign * fraction * 2 ** -24;
+  if (exponent === 0x1f) return fraction ? Number.NaN : sign * Infinity;
+  return sign * (1 + fraction / 1024) * 2 ** (exponent - 15);
+}
+
 /** One row of a tensor as a JSON-friendly value: a scalar, or an array when the row has several values. */
 export function rowValue(t: Tensor, row: number, width: number): unknown {
   const data = t.data as ArrayLike<unknown>;
-  const plain = (v: unknown): unknown => (typeof v === 'bigint' ? Number(v) : t.dtype === 'bool' ? v === 1 : v);
+  const plain = (v: unknown): unknown => {
+    if (typeof v === 'bigint') return Number(v);
+    if (t.dtype === 'bool') return v === 1;
+    if (t.dtype === 'float16') return halfToNumber(v as number);
+    return v;
+  };
   if (width === 1 && t.shape.length <= 1) return plain(data[row]);
   const values = new Array(width);
   for (let i = 0; i < width; i++) values[i] = plain(data[row * width + i]);

@@ -7,13 +7,16 @@ export const MISSING = Symbol('missing');
 const TRUE_WORDS = new Set(['true', '1']);
 const FALSE_WORDS = new Set(['false', '0']);
 const NON_FINITE = /^[+-]?(nan|inf|infinity)$/i;
+/** Decimal numbers only: `0x1F`, `1_000` or `0b1` in a data file are mistakes, not numbers. */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 /**
  * Encodes one present value of a feature as the number the model receives.
  * Throws a TetraError naming the feature and row when the value cannot be used.
  */
 export function encodeValue(spec: FeatureSpec, value: unknown, row: number): number | typeof MISSING {
-  if (value === null || value === undefined || value === '') return MISSING;
+  if (value === null || value === undefined) return MISSING;
+  if (typeof value === 'string' && isMissingText(spec, value)) return MISSING;
   switch (spec.kind) {
     case 'number':
     case 'integer':
@@ -23,6 +26,13 @@ export function encodeValue(spec: FeatureSpec, value: unknown, row: number): num
     case 'category':
       return encodeCategory(spec, value, row);
   }
+}
+
+/** Empty or blank text, and `NA`, mean missing, unless `NA` is one of the feature's categories. */
+function isMissingText(spec: FeatureSpec, text: string): boolean {
+  const t = text.trim();
+  if (t === '') return true;
+  return t === 'NA' && !spec.codes?.has('NA');
 }
 
 function encodeNumber(spec: FeatureSpec, value: unknown, row: number): number | typeof MISSING {
@@ -47,14 +57,12 @@ function parseNumberText(spec: FeatureSpec, text: string, row: number): number {
   const lower = t.toLowerCase();
   if (lower === 'true') return 1;
   if (lower === 'false') return 0;
-  if (lower === 'na') return Number.NaN;
   if (NON_FINITE.test(t)) {
     if (!spec.allowNonFinite) throw notFinite(spec, text, row);
     return lower.includes('nan') ? Number.NaN : t.startsWith('-') ? -Infinity : Infinity;
   }
-  const n = t === '' ? Number.NaN : Number(t);
-  if (Number.isNaN(n)) throw wrongType(spec, text, row, spec.kind === 'integer' ? 'an integer' : 'a number');
-  return n;
+  if (!DECIMAL.test(t)) throw wrongType(spec, text, row, spec.kind === 'integer' ? 'an integer' : 'a number');
+  return Number(t);
 }
 
 function encodeBoolean(spec: FeatureSpec, value: unknown, row: number): number {
@@ -75,7 +83,7 @@ function encodeCategory(spec: FeatureSpec, value: unknown, row: number): number 
   if (!spec.codes) return encodeBareCode(spec, value, row);
   const code = spec.codes.get(String(value)) ?? spec.codes.get(booleanAlias(value));
   if (code !== undefined) return code;
-  if (spec.unknown === 'missing') return Number.NaN;
+  if (spec.unknown === 'missing') return spec.defaultValue ?? Number.NaN;
   if (typeof spec.unknown === 'number') return spec.unknown;
   const shown = spec.levels && spec.levels.length <= 20 ? `; known: ${spec.levels.join(', ')}` : '';
   throw new TetraError('INPUT_UNKNOWN_CATEGORY', `row ${row}: feature "${spec.name}" has unknown category ${JSON.stringify(value)}${shown}`, { row, field: spec.name });

@@ -68,13 +68,18 @@ export class RecordEncoder {
     const features = this.features;
     for (let f = 0; f < features.length; f++) {
       const spec = features[f] as FeatureSpec;
-      const value = record[spec.name];
-      let encoded = value === undefined && !(spec.name in record) ? absent(spec, row) : encodeValue(spec, value, row);
+      // Own keys only: a feature named "constructor" must not read Object.prototype.
+      let encoded = Object.hasOwn(record, spec.name) ? encodeValue(spec, record[spec.name], row) : absent(spec, row);
       if (encoded === MISSING) encoded = missing(spec, row);
+      if (this.dtype === 'float32' && Math.abs(encoded) > FLOAT32_MAX && Number.isFinite(encoded)) {
+        throw new TetraError('INPUT_NOT_FINITE', `row ${row}: feature "${spec.name}" is ${encoded}, beyond the float32 range the model computes in`, { row, field: spec.name });
+      }
       out[offset + f] = encoded;
     }
   }
 }
+
+const FLOAT32_MAX = 3.4028234663852886e38;
 
 function absent(spec: FeatureSpec, row: number): number {
   if (spec.defaultValue !== undefined) return spec.defaultValue;

@@ -41,6 +41,8 @@ export const featureSchema = z.discriminatedUnion('type', [numberFeature, boolea
 
 const outputsSchema = z.strictObject({
   task: z.enum(['binary', 'multiclass', 'regression', 'other']).optional(),
+  /** The output tensor holding probabilities (classifiers) or values (regressors); default: the one the runtime names. */
+  score_output: z.string().min(1).optional(),
   /** Class labels in score-column order; for binary the second is the positive class. */
   classes: z.array(z.union([z.string(), z.number()])).min(2).optional(),
   threshold: z.number().min(0).max(1).optional(),

@@ -1,3 +1,4 @@
+import type { FeatureConfig } from '../config/model-config.ts';
 import type { RuntimeName } from './runtime-name.ts';
 
 /** How a feature's values are written by callers. */
@@ -34,6 +35,12 @@ export interface ModelDescription {
   /** Columns of the feature matrix in order. Names are `f0..fn` when `featureNamesFromFile` is false. */
   readonly features?: readonly FeatureDescription[];
   readonly featureNamesFromFile?: boolean;
+  /**
+   * Feature declarations in model.yaml form carried by the artifact itself
+   * (a JS module's `features` export): used, with their policies, when
+   * model.yaml lists no inputs.
+   */
+  readonly declaredInputs?: readonly FeatureConfig[];
   /** Number of classes for classifiers (2 for binary). */
   readonly numClasses?: number;
   /** Class labels in score-column order, when the file has them. */

@@ -38,8 +38,11 @@ export interface ModelRepositoryOptions {
 
 interface Entry {
   source: ModelSource;
+  /** Oldest first (numeric order). */
   versions: Map<string, VersionStatus>;
   error?: TetraError;
+  /** The sync in progress, so concurrent loads of one model run one after another. */
+  syncing?: Promise<void>;
 }
 
 /**
@@ -49,6 +52,7 @@ interface Entry {
  */
 export class ModelRepository {
   private readonly entries = new Map<string, Entry>();
+  private closed = false;
 
   private readonly options: ModelRepositoryOptions;
 
@@ -66,6 +70,12 @@ export class ModelRepository {
     return [...(this.entries.get(name)?.versions.values() ?? [])].some((v) => v.state === 'ready');
   }
 
+  /** True when a load of `name` was tried (whatever its outcome) or is running. */
+  attempted(name: string): boolean {
+    const entry = this.entries.get(name);
+    return entry !== undefined && (entry.versions.size > 0 || entry.error !== undefined || entry.syncing !== undefined);
+  }
+
   /** Registers a single model file under `name` (version 1). */
   addFile(name: string, file: string, config?: ModelConfigFile): void {
     if (this.entries.has(name)) throw new TetraError('CONFIG_INVALID', `model "${name}" is defined twice`, { model: name });
@@ -79,10 +89,19 @@ export class ModelRepository {
    */
   async scan(): Promise<void> {
     if (!this.options.root) return;
-    for (const source of await scanRepository(this.options.root)) {
+    const found = await scanRepository(this.options.root);
+    for (const source of found) {
       const entry = this.entries.get(source.name);
       if (entry) entry.source = source;
       else this.entries.set(source.name, { source, versions: new Map() });
+    }
+    const present = new Set(found.map((s) => s.name));
+    for (const [name, entry] of this.entries) {
+      if (entry.source.bare || present.has(name)) continue;
+      // The folder is gone: stop serving the model once its queued calls are answered.
+      this.entries.delete(name);
+      await entry.syncing;
+      await unloadAll([...entry.versions.values()]);
     }
   }
 
@@ -133,10 +152,12 @@ export class ModelRepository {
     throw notReady(name, entry);
   }
 
-  /** Unloads everything, draining queued requests first. */
+  /** Unloads everything, draining queued requests first. Loads still running are waited for, then unloaded. */
   async close(): Promise<void> {
+    this.closed = true;
     for (const entry of this.entries.values()) {
-      for (const v of entry.versions.values()) if (v.served) await unloadServedModel(v.served);
+      await entry.syncing?.catch(() => undefined);
+      await unloadAll([...entry.versions.values()]);
       entry.versions.clear();
     }
   }
@@ -150,8 +171,25 @@ export class ModelRepository {
     throw new TetraError('MODEL_VERSION_NOT_FOUND', `model "${name}" has no version "${version}" (served versions: ${served})`, { model: name });
   }
 
-  private async sync(name: string): Promise<void> {
+  /** Runs one sync of `name` at a time: a call made while one runs waits, then syncs again. */
+  private sync(name: string): Promise<void> {
     const entry = this.entry(name);
+    const previous = entry.syncing ?? Promise.resolve();
+    const next = previous.catch(() => undefined).then(() => this.syncNow(entry, name));
+    entry.syncing = next;
+    const clear = (): void => {
+      if (entry.syncing === next) entry.syncing = undefined;
+    };
+    next.then(clear, clear);
+    return next;
+  }
+
+  /**
+   * Loads the versions the policy wants, then unloads the others, but only
+   * once a wanted version is ready: a new version that fails to load leaves
+   * the old one serving.
+   */
+  private async syncNow(entry: Entry, name: string): Promise<void> {
     if (entry.source.error) {
       entry.error = entry.source.error;
       throw entry.error;
@@ -167,21 +205,25 @@ export class ModelRepository {
     for (const version of wanted) {
       if (entry.versions.get(version)?.state !== 'ready') await this.loadVersion(entry, version);
     }
-    for (const [version, status] of entry.versions) {
-      if (wanted.includes(version)) continue;
-      entry.versions.delete(version);
-      if (status.served) await unloadServedModel(status.served);
+    if (wanted.some((v) => entry.versions.get(v)?.state === 'ready')) {
+      const unwanted = [...entry.versions.values()].filter((v) => !wanted.includes(v.version));
+      for (const v of unwanted) entry.versions.delete(v.version);
+      await unloadAll(unwanted);
     }
     if (entry.error) throw entry.error;
   }
 
   private async loadVersion(entry: Entry, version: string): Promise<void> {
-    entry.versions.set(version, { version, state: 'loading' });
+    setVersion(entry, { version, state: 'loading' });
     try {
       const served = await loadServedModel(entry.source, version, this.options);
-      entry.versions.set(version, { version, state: 'ready', served });
+      if (this.closed) {
+        await unloadServedModel(served);
+        throw new TetraError('SHUTTING_DOWN', `model "${entry.source.name}" version ${version} loaded after the repository closed`);
+      }
+      setVersion(entry, { version, state: 'ready', served });
     } catch (error) {
-      entry.versions.set(version, { version, state: 'failed', error: asTetraError(error) });
+      setVersion(entry, { version, state: 'failed', error: asTetraError(error) });
     }
   }
 
@@ -195,6 +237,21 @@ export class ModelRepository {
     const names = this.names();
     return names.length > 0 ? ` (models: ${names.join(', ')})` : ' (the repository has no models)';
   }
+}
+
+/** Records a version's state, keeping the map in numeric version order. */
+function setVersion(entry: Entry, status: VersionStatus): void {
+  const had = entry.versions.has(status.version);
+  entry.versions.set(status.version, status);
+  if (had) return;
+  entry.versions = new Map([...entry.versions].sort(([a], [b]) => Number(a) - Number(b)));
+}
+
+/** Drains and frees every loaded version; one failure does not keep the others loaded. */
+async function unloadAll(versions: readonly VersionStatus[]): Promise<void> {
+  const results = await Promise.allSettled(versions.filter((v) => v.served).map((v) => unloadServedModel(v.served as ServedModel)));
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw asTetraError(failed.reason);
 }
 
 function notReady(name: string, entry: Entry): TetraError {

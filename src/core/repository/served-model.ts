@@ -1,6 +1,7 @@
 import { Batcher } from '../batching/batcher.ts';
 import type { BatchEvent, BatcherOptions } from '../batching/batch-work.ts';
 import { tensorBatchWork, type TensorCall } from '../batching/tensor-batch-work.ts';
+import { describeFeatures } from '../codec/compile-features.ts';
 import { compileModelSchema, type ModelSchema } from '../codec/model-schema.ts';
 import type { ModelConfigFile } from '../config/model-config.ts';
 import { TetraError } from '../errors/index.ts';
@@ -37,7 +38,7 @@ export async function loadServedModel(source: ModelSource, version: string, opti
   const config = source.config;
   const artifact = source.bare ? location : await findArtifact(location, config, options.runtimes);
   const runtime = config?.runtime ? options.runtimes.get(config.runtime) : await options.runtimes.detect(artifact);
-  const features = config?.inputs?.map((f) => ({ name: f.name, kind: f.type, ...(f.type === 'category' && f.levels ? { levels: f.levels } : {}) }));
+  const features = config?.inputs ? describeFeatures(config.inputs) : undefined;
   const context: LoadContext = { ...(features ? { features } : {}), ...(options.infer ? { infer: options.infer } : {}) };
   const model = await runtime.load({ path: artifact }, config?.runtime_options, context);
   try {

@@ -23,7 +23,7 @@ export class InferenceService {
 
   /** A model calling another: loads it on first use, then infers like any caller. */
   private async inferFromModel(model: string, records: readonly InputRecord[]): Promise<PredictionRecord[]> {
-    if (!this.repository.isLoaded(model)) await this.repository.load(model);
+    if (!this.repository.attempted(model)) await this.repository.load(model);
     const result = await this.infer({ model, records });
     return result.predictions ?? [];
   }

@@ -50,5 +50,7 @@ export function checkJsModule(exports: Record<string, unknown>, file: string): C
   const candidate = typeof exports.predict === 'function' ? exports : (exports.default as Record<string, unknown> | undefined) ?? exports;
   const parsed = moduleSchema.safeParse(candidate);
   if (!parsed.success) throw configError(parsed.error, `${file} (JS model exports)`);
-  return candidate as unknown as CheckedJsModule;
+  // Data exports as validated (levels as strings, defaults applied); functions as written.
+  const { features, outputs, task, classes } = parsed.data;
+  return { ...(candidate as unknown as JsModelModule), features, outputs, task, classes };
 }

@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import { dirname, extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
-  TetraError, checkInputs,
+  TetraError, checkInputs, describeFeatures,
   type FeatureDescription, type LoadContext, type LoadedModel, type ModelArtifact, type ModelDescription,
   type ModelRuntime, type ModelSignature, type RunOptions, type RuntimeOptions, type TensorMap,
 } from '../../core/index.ts';
@@ -27,7 +27,7 @@ export const jsRuntime: ModelRuntime = {
 async function loadJsModel(artifact: ModelArtifact, options: RuntimeOptions = {}, context: LoadContext = {}): Promise<LoadedModel> {
   const file = resolve(artifact.path);
   const module = checkJsModule(await importFresh(file), file);
-  const features = moduleFeatures(module) ?? context.features;
+  const features = module.features ? describeFeatures(module.features) : context.features;
   if (!features) {
     throw new TetraError('CONFIG_INVALID', `${file}: a JS model needs its features: export "features" from the module or list "inputs" in model.yaml`, { file, path: 'inputs' });
   }
@@ -58,6 +58,7 @@ class JsModel implements LoadedModel {
     const task = module.task ?? 'other';
     this.description = {
       format: 'js', task, featureInput: 'features', features, featureNamesFromFile: module.features !== undefined,
+      ...(module.features ? { declaredInputs: module.features } : {}),
       ...(task !== 'other' ? { scoreOutput: Object.keys(outputs)[0] } : {}),
       ...(module.classes ? { classes: module.classes } : {}),
     };
@@ -79,10 +80,6 @@ class JsModel implements LoadedModel {
 
 function noOtherModels(file: string): NonNullable<LoadContext['infer']> {
   return () => Promise.reject(new TetraError('MODEL_UNSUPPORTED', `${file}: this model was loaded outside a model repository and cannot call other models`, { file }));
-}
-
-function moduleFeatures(module: CheckedJsModule): FeatureDescription[] | undefined {
-  return module.features?.map((f) => ({ name: f.name, kind: f.type, ...(f.type === 'category' && f.levels ? { levels: f.levels } : {}) }));
 }
 
 /** Imports the module anew when the file changed, so a reload picks up new code. */

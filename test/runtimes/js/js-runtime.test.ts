@@ -101,3 +101,35 @@ test('the fraud-review example wraps fraud-xgb: its probabilities, plus the deci
   assert.ok(decisions.some((d) => d.decision === 'decline'));
   await repository.close();
 });
+
+test('a module\'s own feature policies apply (defaults, unknown categories, numeric levels)', async () => {
+  const root = tempDir();
+  const { mkdirSync } = await import('node:fs');
+  mkdirSync(join(root, 'rules', '1'), { recursive: true });
+  writeFileSync(join(root, 'rules', '1', 'model.mjs'), `export const features = [
+  { name: 'x', type: 'number', default: 7 },
+  { name: 'grade', type: 'category', levels: [1, 2], unknown: 'missing' },
+];
+export const outputs = { seen: 'string' };
+export function predict(batch) { return batch.map((r) => ({ seen: JSON.stringify(r) })); }
+`);
+  const repository = new ModelRepository({ runtimes: allRuntimes(), root });
+  const service = new InferenceService(repository);
+  await repository.scan();
+  await repository.load('rules');
+  const result = await service.infer({ model: 'rules', records: [{ grade: 2 }, { x: 1, grade: 'z' }] });
+  assert.deepEqual(result.predictions?.map((p) => p.seen), ['{"x":7,"grade":"2"}', '{"x":1,"grade":null}']);
+  await repository.close();
+});
+
+test('model.yaml levels that differ from the module\'s are refused at load', async () => {
+  const root = tempDir();
+  const { mkdirSync } = await import('node:fs');
+  mkdirSync(join(root, 'rules', '1'), { recursive: true });
+  writeFileSync(join(root, 'rules', '1', 'model.mjs'), `export const features = [{ name: 'c', type: 'category', levels: ['a', 'b'] }];\nexport function predict(b) { return b.map(() => 1); }\n`);
+  writeFileSync(join(root, 'rules', 'model.yaml'), 'inputs:\n  - name: c\n    type: category\n    levels: [b, a]\n');
+  const repository = new ModelRepository({ runtimes: allRuntimes(), root });
+  await repository.scan();
+  await assert.rejects(repository.load('rules'), isCode('CONFIG_INVALID', /inputs\[0\]\.levels \[b, a\] differ from the levels the model was trained with \[a, b\]/));
+  await repository.close();
+});
