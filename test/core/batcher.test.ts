@@ -137,3 +137,32 @@ test('close drains queued calls and refuses new ones', async () => {
   assert.deepEqual(await Promise.all(pending), [[2], [4]]);
   await closing;
 });
+
+test('a model that fails every call is not retried once per caller', async () => {
+  const calls: number[][] = [];
+  const failing: BatchWork<number[], number[]> = {
+    size: (p) => p.length, key: () => '', merge: (ps) => ps.flat(), split: (r) => [r],
+    run: async (p) => {
+      calls.push(p);
+      throw new TetraError('MODEL_RUN_FAILED', 'the model is broken');
+    },
+  };
+  const batcher = new Batcher(failing, { maxBatchSize: 100 });
+  const results = await Promise.allSettled(Array.from({ length: 50 }, (_, i) => batcher.submit([i])));
+  assert.ok(results.every((r) => r.status === 'rejected' && TetraError.is(r.reason) && r.reason.code === 'MODEL_RUN_FAILED'));
+  assert.equal(calls.length, 3, 'the batch, then two calls alone, then the rest fail with the batch error');
+});
+
+test('a throwing metrics listener does not break answers', async () => {
+  const { work } = doubling();
+  const batcher = new Batcher(work, {}, () => {
+    throw new Error('metrics down');
+  });
+  assert.deepEqual(await Promise.all([batcher.submit([1]), batcher.submit([2])]), [[2], [4]]);
+});
+
+test('waiting for a fuller batch never outlasts a queued deadline', async () => {
+  const { work } = doubling();
+  const batcher = new Batcher(work, { maxWaitMs: 2000, maxBatchSize: 10 });
+  assert.deepEqual(await batcher.submit([4], { deadline: Date.now() + 200 }), [8]);
+});

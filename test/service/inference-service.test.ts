@@ -170,3 +170,22 @@ test('a model.yaml whose inputs disagree with the model file fails the load', as
   await repository.scan();
   await assert.rejects(repository.load('clf'), (e: unknown) => isCode('CONFIG_INVALID')(e) && (e as TetraError).where.path === 'inputs[9].name');
 });
+
+test('tensor calls of different dtypes or inputs never share a model call', async () => {
+  const { repository, service, batches } = makeRepo();
+  await repository.scan();
+  await repository.load('clf');
+  const row = Float64Array.from(input.data[0] as number[], (v) => v ?? Number.NaN);
+  const [a, b, c] = await Promise.allSettled([
+    service.infer({ model: 'clf', tensors: { features: { dtype: 'float32', shape: [1, 10], data: Float32Array.from(row) } } }),
+    service.infer({ model: 'clf', tensors: { features: { dtype: 'float64', shape: [1, 10], data: row } } }),
+    service.infer({ model: 'clf', tensors: { features: { dtype: 'float64', shape: [1, 10], data: row }, bogus: { dtype: 'float64', shape: [1, 10], data: row } } }),
+  ]);
+  assert.equal(a.status, 'fulfilled');
+  assert.equal(b.status, 'fulfilled');
+  assert.ok(c.status === 'rejected' && TetraError.is(c.reason) && c.reason.code === 'INPUT_TENSOR_UNKNOWN');
+  const exact = (b as PromiseFulfilledResult<{ tensors?: Record<string, { data: ArrayLike<number> }> }>).value.tensors?.prediction?.data[0];
+  assert.ok(Math.abs((exact as number) - (expected.proba[0] as number)) < 1e-12, 'float64 input kept its precision');
+  assert.ok(batches.every((e) => e.calls === 1));
+  await repository.close();
+});

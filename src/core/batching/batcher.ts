@@ -120,9 +120,14 @@ export class Batcher<P, R> {
   private schedule(): void {
     if (this.scheduled || this.inFlight >= this.options.concurrency || this.queue.length === 0) return;
     const oldest = this.queue[0] as Pending<P, R>;
-    const waitLeft = this.options.maxWaitMs - (Date.now() - oldest.enqueuedAt);
+    const waitLeft = Math.min(this.options.maxWaitMs - (Date.now() - oldest.enqueuedAt), this.untilEarliestDeadline());
     if (waitLeft > 0 && this.queuedRows < this.options.maxBatchSize) {
-      if (!this.waitTimer) this.waitTimer = setTimeout(() => { this.waitTimer = undefined; this.schedule(); }, waitLeft);
+      // Reset on every arrival: a newcomer with a tight deadline may shorten the wait.
+      if (this.waitTimer) clearTimeout(this.waitTimer);
+      this.waitTimer = setTimeout(() => {
+        this.waitTimer = undefined;
+        this.schedule();
+      }, waitLeft);
       return;
     }
     this.scheduled = true;
@@ -130,6 +135,21 @@ export class Batcher<P, R> {
       this.scheduled = false;
       this.dispatch();
     });
+  }
+
+  /**
+   * Waiting for a fuller batch must not eat a queued call's deadline: a
+   * call waits at most half the time it had when it arrived; the rest is
+   * for the model.
+   */
+  private untilEarliestDeadline(): number {
+    let earliest = Infinity;
+    for (const p of this.queue) {
+      if (p.deadline === undefined) continue;
+      const latestStart = p.enqueuedAt + (p.deadline - p.enqueuedAt) / 2;
+      if (latestStart < earliest) earliest = latestStart;
+    }
+    return earliest - Date.now();
   }
 
   private dispatch(): void {
@@ -147,6 +167,9 @@ export class Batcher<P, R> {
   private async runThenContinue(batch: Pending<P, R>[]): Promise<void> {
     try {
       await this.runBatch(batch);
+    } catch (error) {
+      // Nothing in runBatch should throw; if it does, no caller may be left waiting.
+      for (const p of batch) this.settle(p, undefined, asTetraError(error));
     } finally {
       this.inFlight--;
       this.schedule();
@@ -182,40 +205,65 @@ export class Batcher<P, R> {
   }
 
   private async runBatch(batch: Pending<P, R>[]): Promise<void> {
-    const started = Date.now();
-    let oldest = started;
-    let rows = 0;
     const live: Pending<P, R>[] = [];
+    let oldest = Date.now();
     for (const p of batch) {
       if (p.enqueuedAt < oldest) oldest = p.enqueuedAt;
-      if (p.settled) continue;
-      live.push(p);
-      rows += p.rows;
+      if (!p.settled) live.push(p);
     }
     if (live.length === 0) return;
-    const queueMs = started - oldest;
+    const failure = await this.runCalls(live, oldest);
+    if (failure !== undefined) await this.isolate(live, failure);
+  }
+
+  /** One model call for `calls`; settles them on success, returns the error on failure. */
+  private async runCalls(calls: Pending<P, R>[], oldest: number): Promise<unknown> {
+    const started = Date.now();
+    let rows = 0;
+    for (const p of calls) rows += p.rows;
+    let failure: unknown;
     try {
-      const merged = live.length === 1 ? (live[0] as Pending<P, R>).payload : this.work.merge(live.map((p) => p.payload));
+      const merged = calls.length === 1 ? (calls[0] as Pending<P, R>).payload : this.work.merge(calls.map((p) => p.payload));
       const result = await this.work.run(merged);
-      if (live.length === 1) this.settle(live[0] as Pending<P, R>, result);
-      else this.work.split(result, live.map((p) => p.rows)).forEach((part, i) => this.settle(live[i] as Pending<P, R>, part));
-      this.onBatch?.({ rows, calls: live.length, queueMs, computeMs: Date.now() - started, failed: false });
+      if (calls.length === 1) this.settle(calls[0] as Pending<P, R>, result);
+      else this.work.split(result, calls.map((p) => p.rows)).forEach((part, i) => this.settle(calls[i] as Pending<P, R>, part));
     } catch (error) {
-      this.onBatch?.({ rows, calls: live.length, queueMs, computeMs: Date.now() - started, failed: true });
-      await this.isolate(live, error);
+      failure = error ?? new Error('the model call failed');
+    }
+    this.report({ rows, calls: calls.length, queueMs: started - oldest, computeMs: Date.now() - started, failed: failure !== undefined });
+    return failure;
+  }
+
+  /**
+   * After a failed batch, runs each call alone so only the bad ones fail.
+   * Two calls failing alone in a row mean the model itself is failing: the
+   * rest get the batch's error instead of a run each.
+   */
+  private async isolate(live: Pending<P, R>[], error: unknown): Promise<void> {
+    const batchError = asTetraError(error, 'MODEL_RUN_FAILED');
+    if (live.length === 1) return this.settle(live[0] as Pending<P, R>, undefined, batchError);
+    let failedInARow = 0;
+    for (const p of live) {
+      if (p.settled) continue;
+      if (failedInARow >= 2) {
+        this.settle(p, undefined, batchError);
+        continue;
+      }
+      const own = await this.runCalls([p], p.enqueuedAt);
+      if (own === undefined) failedInARow = 0;
+      else {
+        failedInARow++;
+        this.settle(p, undefined, asTetraError(own, 'MODEL_RUN_FAILED'));
+      }
     }
   }
 
-  /** After a failed batch, runs each call alone so only the bad ones fail. */
-  private async isolate(live: Pending<P, R>[], error: unknown): Promise<void> {
-    if (live.length === 1) return this.settle(live[0] as Pending<P, R>, undefined, asTetraError(error, 'MODEL_RUN_FAILED'));
-    for (const p of live) {
-      if (p.settled) continue;
-      try {
-        this.settle(p, await this.work.run(p.payload));
-      } catch (own) {
-        this.settle(p, undefined, asTetraError(own, 'MODEL_RUN_FAILED'));
-      }
+  /** Metrics must never break serving: a throwing listener is ignored. */
+  private report(event: BatchEvent): void {
+    try {
+      this.onBatch?.(event);
+    } catch {
+      // The caller's answer matters more than its metrics.
     }
   }
 

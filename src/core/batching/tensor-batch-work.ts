@@ -13,7 +13,7 @@ export interface TensorCall {
 export function tensorBatchWork(model: LoadedModel): BatchWork<TensorCall, TensorMap> {
   return {
     size: (call) => batchRows(call.inputs),
-    key: (call) => (call.outputs ? call.outputs.join('\u0000') : ''),
+    key: callKey,
     merge: (calls) => {
       const names = Object.keys((calls[0] as TensorCall).inputs);
       const inputs: TensorMap = {};
@@ -23,6 +23,18 @@ export function tensorBatchWork(model: LoadedModel): BatchWork<TensorCall, Tenso
     split: (result, sizes) => splitRows(result, sizes),
     run: (call) => model.run(call.inputs, call.outputs ? { outputs: call.outputs } : undefined),
   };
+}
+
+/**
+ * Calls share a model call only when their tensors line up: the same input
+ * names, dtypes and per-row shapes, and the same requested outputs.
+ */
+function callKey(call: TensorCall): string {
+  const inputs = Object.keys(call.inputs).sort().map((name) => {
+    const t = call.inputs[name] as Tensor;
+    return `${name}:${t.dtype}:${t.shape.slice(1).join('x')}`;
+  });
+  return `${inputs.join(',')}|${call.outputs?.join(',') ?? '*'}`;
 }
 
 function batchRows(inputs: TensorMap): number {
