@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { TetraError } from '../core/index.ts';
 import { modelsInspectCommand, modelsListCommand } from './commands/models.ts';
 import { predictCommand } from './commands/predict.ts';
-import type { InputFormat } from './input-source.ts';
+import { INPUT_FORMATS, type InputFormat } from './input-source.ts';
 import { USAGE } from './usage.ts';
 
 /** Raised for a wrong command line: printed with a hint, exit code 2. */
@@ -10,14 +10,15 @@ class UsageError extends Error {}
 
 const OPTIONS = {
   repo: { type: 'string' },
-  version: { type: 'string' },
+  'model-version': { type: 'string' },
+  'keep-going': { type: 'boolean' },
   input: { type: 'string' },
   format: { type: 'string' },
   delimiter: { type: 'string' },
   'batch-size': { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
-  'version-info': { type: 'boolean' },
+  version: { type: 'boolean', short: 'V' },
 } as const;
 
 /** Runs the command line; returns the process exit code. */
@@ -32,7 +33,7 @@ export async function main(argv: readonly string[]): Promise<number> {
 
 async function dispatch(argv: readonly string[]): Promise<void> {
   const { values, positionals } = parse(argv);
-  if (values['version-info']) {
+  if (values.version) {
     process.stdout.write(`tetra ${await packageVersion()}\n`);
     return;
   }
@@ -45,14 +46,14 @@ async function dispatch(argv: readonly string[]): Promise<void> {
   if (command === 'models') {
     const [sub, model] = rest;
     if (sub === 'list') return modelsListCommand({ repo, json: values.json });
-    if (sub === 'inspect' && model) return modelsInspectCommand({ model, repo, version: values.version, json: values.json });
+    if (sub === 'inspect' && model) return modelsInspectCommand({ model, repo, version: values['model-version'], json: values.json });
     throw new UsageError(sub === 'inspect' ? 'models inspect needs a model name or file' : 'expected "models list" or "models inspect <model>"');
   }
   if (command === 'predict') {
     const [model] = rest;
     if (!model) throw new UsageError('predict needs a model name or file');
     return predictCommand({
-      model, repo, version: values.version, input: values.input, delimiter: values.delimiter,
+      model, repo, version: values['model-version'], input: values.input, delimiter: values.delimiter, keepGoing: values['keep-going'],
       format: inputFormat(values.format), batchSize: positiveInt(values['batch-size'], '--batch-size'),
     });
   }
@@ -68,8 +69,8 @@ function parse(argv: readonly string[]): ReturnType<typeof parseArgs<{ options: 
 }
 
 function inputFormat(value: string | undefined): InputFormat | undefined {
-  if (value === undefined || value === 'csv' || value === 'jsonl') return value;
-  throw new UsageError(`--format must be csv or jsonl, got "${value}"`);
+  if (value === undefined || (INPUT_FORMATS as readonly string[]).includes(value)) return value as InputFormat | undefined;
+  throw new UsageError(`--format must be one of ${INPUT_FORMATS.join(', ')}, got "${value}"`);
 }
 
 function positiveInt(value: string | undefined, flag: string): number | undefined {

@@ -1,5 +1,5 @@
-import { stat } from 'node:fs/promises';
-import { basename, extname, resolve } from 'node:path';
+import { readdir, stat } from 'node:fs/promises';
+import { basename, dirname, extname, resolve } from 'node:path';
 import { InferenceService, ModelRepository, TetraError } from '../core/index.ts';
 import { allRuntimes } from './runtimes.ts';
 
@@ -11,21 +11,34 @@ export interface OpenedModel {
 }
 
 /**
- * `target` is a model name in the repository folder, or the path of a bare
- * model file (its runtime inferred, its features read from the file).
+ * `target` is a model name in the repository folder, a model's own folder,
+ * or the path of a bare model file (its runtime inferred, its features read
+ * from the file). With `version`, exactly that version is loaded.
  */
-export async function openModel(target: string, repoDir: string): Promise<OpenedModel> {
-  const file = await asModelFile(target);
-  const repository = new ModelRepository({ runtimes: allRuntimes(), ...(file ? {} : { root: resolve(repoDir) }) });
-  const name = file ? basename(file, extname(file)) : target;
+export async function openModel(target: string, repoDir: string, version?: string): Promise<OpenedModel> {
+  const folder = await asModelFolder(target);
+  const file = folder ? undefined : await asModelFile(target);
+  const root = folder ? dirname(folder) : resolve(repoDir);
+  const repository = new ModelRepository({ runtimes: allRuntimes(), ...(file ? {} : { root }) });
+  const name = file ? basename(file, extname(file)) : folder ? basename(folder) : target;
   const service = new InferenceService(repository);
   if (file) repository.addFile(name, file);
   else await repository.scan();
-  await repository.load(name);
+  if (version !== undefined) await repository.loadVersionOnly(name, version);
+  else await repository.load(name);
   return { name, repository, service };
 }
 
-const MODEL_FILE_EXTENSIONS = new Set(['.onnx', '.json', '.ubj', '.txt', '.model', '.js', '.mjs', '.ts']);
+/** The folder when `target` is a model's own folder (model.yaml or numbered versions inside). */
+async function asModelFolder(target: string): Promise<string | undefined> {
+  const info = await stat(target).catch(() => undefined);
+  if (!info?.isDirectory()) return undefined;
+  const entries = await readdir(target, { withFileTypes: true });
+  const isModel = entries.some((e) => (e.isFile() && e.name === 'model.yaml') || (e.isDirectory() && /^\d+$/.test(e.name)));
+  return isModel ? resolve(target) : undefined;
+}
+
+const MODEL_FILE_EXTENSIONS = new Set(['.onnx', '.json', '.ubj', '.txt', '.model', '.js', '.mjs', '.ts', '.mts']);
 
 /** The path when `target` names an existing file, else undefined (a model name). */
 async function asModelFile(target: string): Promise<string | undefined> {

@@ -5,7 +5,13 @@ export function writeOut(text: string): Promise<void> {
   });
 }
 
+/** Warnings and progress for the person at the terminal. */
+export function writeErr(text: string): void {
+  process.stderr.write(text);
+}
+
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   if (error.code === 'EPIPE') process.exit(0);
-  throw error;
+  process.stderr.write(`tetra: cannot write the output: ${error.message}\n`);
+  process.exit(1);
 });

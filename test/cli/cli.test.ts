@@ -72,11 +72,13 @@ test('models list and inspect describe the repository', async () => {
 test('errors are one readable line with a non-zero exit code', async () => {
   const dir = tempDir();
   const cases: [string[], string | undefined, RegExp][] = [
-    [['predict', 'fraud-xgb', '--repo', REPO], 'amount,mcc\n12,5411\n', /row 1: required feature "hour" is missing \[INPUT_MISSING_FEATURE\]/],
-    [['predict', 'fraud-xgb', '--repo', REPO], readFileSync(SAMPLE, 'utf8').split('\n').slice(0, 3).join('\n').replace(/,19,false,/, ',7.5,false,'), /row 1: feature "hour" must be an integer, got "7.5" \[INPUT_WRONG_TYPE\]/],
+    [['predict', 'fraud-xgb', '--repo', REPO], 'amount,mcc\n12,5411\n', /stdin: no column for required features "hour", "is_foreign".* \[INPUT_MISSING_FEATURE\]/],
+    [['predict', 'fraud-xgb', '--repo', REPO], readFileSync(SAMPLE, 'utf8').split('\n').slice(0, 3).join('\n').replace(/,19,false,/, ',7.5,false,'), /stdin line 2: feature "hour" must be an integer, got "7.5" \[INPUT_WRONG_TYPE\]/],
+    [['predict', 'fraud-xgb', '--repo', REPO], '{"amount": 1}\n\n{"amount": 2}\n', /stdin line 1: required feature "mcc" is missing/],
     [['predict', 'fraud-xgb', '--repo', REPO], '{"amount": 1\n', /stdin line 1: not valid JSON/],
     [['predict', 'nope', '--repo', REPO], '', /no model named "nope" \(models: fraud-logreg, fraud-review, fraud-xgb\) \[MODEL_NOT_FOUND\]/],
-    [['predict', 'fraud-xgb', '--repo', REPO, '--version', '9'], '', /no version "9".*\[MODEL_VERSION_NOT_FOUND\]/],
+    [['predict', 'fraud-xgb', '--repo', REPO, '--model-version', '9'], '', /no version "9".*\[MODEL_VERSION_NOT_FOUND\]/],
+    [['predict', 'fraud-xgb', '--repo', REPO, '--input', SAMPLE.replace('sample.csv', 'nothing.csv')], '', /nothing\.csv: cannot be read \(ENOENT\)/],
     [['predict', join(dir, 'missing.onnx')], '', /no such model file \[MODEL_FILE_UNREADABLE\]/],
   ];
   writeFileSync(join(dir, 'broken.json'), '{"learner": {"gradient_booster": ');
@@ -91,4 +93,42 @@ test('errors are one readable line with a non-zero exit code', async () => {
   const usage = await runCli(['predict']);
   assert.equal(usage.code, 2);
   assert.match(usage.stderr, /predict needs a model/);
+});
+
+test('--keep-going prints an error line in place of each bad row and exits non-zero', async () => {
+  const lines = readFileSync(SAMPLE, 'utf8').trim().split('\n').slice(0, 5);
+  lines[2] = (lines[2] as string).replace(/,(\d+),(true|false),/, ',late,$2,');
+  const { code, stdout, stderr } = await runCli(['predict', 'fraud-xgb', '--repo', REPO, '--keep-going'], { stdin: lines.join('\n') });
+  assert.equal(code, 1);
+  const out = stdout.trim().split('\n').map((l) => JSON.parse(l) as { fraud_probability?: number; error?: { code: string; line: number; field: string } });
+  assert.equal(out.length, 4);
+  assert.equal(out[1]?.error?.code, 'INPUT_WRONG_TYPE');
+  assert.equal(out[1]?.error?.line, 3);
+  assert.equal(out[1]?.error?.field, 'hour');
+  assert.ok(Math.abs((out[2]?.fraud_probability as number) - (expected['fraud-xgb']?.[2] as number)) < 1e-6);
+  assert.match(stderr, /1 of 4 rows of stdin could not be scored/);
+});
+
+test('a JSON array file, a model folder path and an older version can be scored', async () => {
+  const dir = tempDir();
+  const header = readFileSync(SAMPLE, 'utf8').split('\n')[0]?.split(',') as string[];
+  const cells = readFileSync(SAMPLE, 'utf8').split('\n')[1]?.split(',') as string[];
+  writeFileSync(join(dir, 'rows.json'), JSON.stringify([Object.fromEntries(header.map((h, i) => [h, cells[i]]))]));
+  const { code, stdout, stderr } = await runCli(['predict', join(REPO, 'fraud-xgb'), '--input', join(dir, 'rows.json'), '--model-version', '1']);
+  assert.equal(code, 0, stderr);
+  assert.ok(Math.abs((JSON.parse(stdout) as { fraud_probability: number }).fraud_probability - (expected['fraud-xgb']?.[0] as number)) < 1e-6);
+});
+
+test('a column missing for an optional feature is warned about once', async () => {
+  const lines = readFileSync(SAMPLE, 'utf8').trim().split('\n').slice(0, 3).map((l) => l.split(',').filter((_, i) => i !== 10).join(','));
+  const { code, stdout, stderr } = await runCli(['predict', 'fraud-xgb', '--repo', REPO], { stdin: lines.join('\n') });
+  assert.equal(code, 0, stderr);
+  assert.equal(stdout.trim().split('\n').length, 2);
+  assert.equal(stderr.match(/warning: stdin has no column "distance_from_home_km"/g)?.length, 1);
+});
+
+test('--version prints the version of Tetra', async () => {
+  const { code, stdout } = await runCli(['--version']);
+  assert.equal(code, 0);
+  assert.match(stdout, /^tetra \d+\.\d+\.\d+/);
 });

@@ -154,3 +154,15 @@ test('an unknown category with policy missing takes the declared default when th
   const enc = new RecordEncoder(compileFeatures(c.inputs, undefined, false, 'model.yaml'), 'float64');
   assert.equal(enc.encode([{ mcc: '9' }]).data[0], 1);
 });
+
+test('model.yaml contradictions are refused with their paths', () => {
+  const check = (text: string, path: string, words: RegExp): void => {
+    assert.throws(() => parseModelConfig(text, 'model.yaml'), (e: unknown) => TetraError.is(e) && e.where.path === path && words.test(e.message), text);
+  };
+  check('inputs:\n  - name: a\n    type: number\n  - name: a\n    type: integer\n', 'inputs[1].name', /already declared at inputs\[0\]/);
+  check('inputs:\n  - name: c\n    type: category\n    levels: [x, y, x]\n', 'inputs[0].levels', /distinct/);
+  check('inputs:\n  - name: n\n    type: number\n    min: 5\n    max: 1\n', 'inputs[0].min', /min is greater than max/);
+  check('inputs:\n  - name: n\n    type: number\n    required: true\n    default: 1\n', 'inputs[0].default', /cannot have a default/);
+  check('batching:\n  timeout: 0ms\n', 'batching.timeout', /longer than 0/);
+  check('version_policy: newest\n', 'version_policy', /"latest", \{latest: N\}/);
+});

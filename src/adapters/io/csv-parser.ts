@@ -10,11 +10,15 @@ export interface CsvParserOptions {
   readonly source?: string;
 }
 
+/** Where parsing of one row stopped. */
+type RowEnd = { readonly next: number; readonly fields: string[]; readonly quoted: boolean; readonly newlines: number } | 'incomplete';
+
 /**
  * An incremental RFC 4180 CSV parser: feed it text in any pieces and it
  * returns complete rows as arrays of strings. Quoted fields may hold
  * delimiters, doubled quotes and newlines, and may span pieces. Unquoted
  * fields are sliced straight out of the input (no per-character copying).
+ * A blank line is skipped; a line holding `""` is a row with one empty field.
  */
 export class CsvParser {
   private readonly delimiter: number;
@@ -22,96 +26,117 @@ export class CsvParser {
   private carry = '';
   /** Line number (1-based) where the carried text starts. */
   private line = 1;
+  /** The carried text stops inside a quoted field: until a quote arrives, new text cannot finish it. */
+  private inQuote = false;
+  private bom = true;
 
   constructor(options: CsvParserOptions = {}) {
     const delimiter = options.delimiter ?? ',';
-    if (delimiter.length !== 1) throw new TetraError('CONFIG_INVALID', `the CSV delimiter must be one character, got ${JSON.stringify(delimiter)}`, { field: 'delimiter' });
+    if (delimiter.length !== 1 || delimiter === '"' || delimiter === '\n' || delimiter === '\r') {
+      throw new TetraError('CONFIG_INVALID', `the CSV delimiter must be one character other than a quote or line break, got ${JSON.stringify(delimiter)}`, { field: 'delimiter' });
+    }
     this.delimiter = delimiter.charCodeAt(0);
     this.source = options.source ?? 'input';
   }
 
   /** Parses every complete row in `text` (plus what was carried over). `lines` receives each row's first line number. */
   push(text: string, lines?: number[]): string[][] {
-    const input = this.carry + text;
+    if (this.bom) {
+      this.bom = false;
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    }
+    // A long quoted field is not re-parsed from its start for every piece that cannot close it.
+    if (this.inQuote && !text.includes('"')) {
+      this.carry += text;
+      return [];
+    }
+    return this.parse(this.carry + text, false, lines);
+  }
+
+  /** Parses the text left at the end of input (a last row without a line break). */
+  end(lines?: number[]): string[][] {
+    const rest = this.carry;
+    this.carry = '';
+    return rest.length > 0 ? this.parse(rest, true, lines) : [];
+  }
+
+  private parse(input: string, final: boolean, lines?: number[]): string[][] {
     const rows: string[][] = [];
     let pos = 0;
-    for (;;) {
-      const end = this.parseRow(input, pos, false, rows, lines);
-      if (end < 0) break;
-      pos = end;
+    while (pos < input.length) {
+      const row = this.parseRow(input, pos, final);
+      if (row === 'incomplete') break;
+      if (row.quoted || row.fields.length > 1 || row.fields[0] !== '') {
+        rows.push(row.fields);
+        lines?.push(this.line);
+      }
+      this.line += row.newlines + 1;
+      pos = row.next;
     }
     this.carry = input.slice(pos);
     return rows;
   }
 
-  /** Parses the text left at the end of input (a last row without a newline). */
-  end(lines?: number[]): string[][] {
-    const rows: string[][] = [];
-    if (this.carry.length > 0) this.parseRow(this.carry, 0, true, rows, lines);
-    this.carry = '';
-    return rows;
-  }
-
-  /**
-   * Parses one row starting at `pos`; returns the position after its line
-   * break, or -1 when the row is not complete yet (and `final` is false).
-   */
-  private parseRow(s: string, pos: number, final: boolean, rows: string[][], lines?: number[]): number {
-    if (pos >= s.length) return -1;
+  /** Parses one row from `pos`: its fields and the position after its line break. */
+  private parseRow(s: string, pos: number, final: boolean): RowEnd {
     const fields: string[] = [];
-    const startLine = this.line;
+    let quoted = false;
     let newlines = 0;
     let i = pos;
     for (;;) {
       if (s.charCodeAt(i) === QUOTE) {
-        const q = this.parseQuoted(s, i, final, startLine + newlines);
-        if (q === undefined) return -1;
+        const q = this.parseQuoted(s, i, final, this.line + newlines);
+        this.inQuote = q === 'incomplete';
+        if (q === 'incomplete') return 'incomplete';
         fields.push(q.value);
+        quoted = true;
         newlines += q.newlines;
         i = q.end;
       } else {
-        let j = i;
-        while (j < s.length) {
-          const c = s.charCodeAt(j);
-          if (c === this.delimiter || c === LF || c === CR) break;
-          j++;
-        }
-        fields.push(s.slice(i, j));
-        i = j;
+        i = this.parseBare(s, i, fields);
       }
-      if (i >= s.length) {
-        if (!final) return -1;
-        break;
-      }
-      const c = s.charCodeAt(i);
-      if (c === this.delimiter) {
-        i++;
-        if (i >= s.length && final) { fields.push(''); break; }
-        continue;
-      }
-      if (c === CR) {
-        if (i + 1 >= s.length && !final) return -1;
-        i += s.charCodeAt(i + 1) === LF ? 2 : 1;
-        break;
-      }
-      if (c === LF) { i++; break; }
-      throw this.malformed(`unexpected character after a quoted field`, startLine + newlines);
+      const after = this.afterField(s, i, final, this.line + newlines);
+      if (after === 'incomplete') return 'incomplete';
+      if (after.rowEnds) return { next: after.next, fields, quoted, newlines };
+      i = after.next;
     }
-    this.line = startLine + newlines + 1;
-    if (!(fields.length === 1 && fields[0] === '')) {
-      rows.push(fields);
-      lines?.push(startLine);
-    }
-    return i;
   }
 
-  private parseQuoted(s: string, start: number, final: boolean, line: number): { value: string; end: number; newlines: number } | undefined {
+  private parseBare(s: string, start: number, fields: string[]): number {
+    let j = start;
+    while (j < s.length) {
+      const c = s.charCodeAt(j);
+      if (c === this.delimiter || c === LF || c === CR) break;
+      j++;
+    }
+    fields.push(s.slice(start, j));
+    return j;
+  }
+
+  /** What follows a field: a delimiter (another field), a line break or the end of input (the row ends). */
+  private afterField(s: string, i: number, final: boolean, line: number): { next: number; rowEnds: boolean } | 'incomplete' {
+    if (i >= s.length) return final ? { next: i, rowEnds: true } : 'incomplete';
+    const c = s.charCodeAt(i);
+    if (c === this.delimiter) {
+      // A delimiter at the very end of the input still opens an (empty) last field.
+      if (i + 1 >= s.length && !final) return 'incomplete';
+      return { next: i + 1, rowEnds: false };
+    }
+    if (c === CR) {
+      if (i + 1 >= s.length && !final) return 'incomplete';
+      return { next: s.charCodeAt(i + 1) === LF ? i + 2 : i + 1, rowEnds: true };
+    }
+    if (c === LF) return { next: i + 1, rowEnds: true };
+    throw this.malformed('unexpected character after a quoted field', line);
+  }
+
+  private parseQuoted(s: string, start: number, final: boolean, line: number): { value: string; end: number; newlines: number } | 'incomplete' {
     let value = '';
     let from = start + 1;
     for (;;) {
       const q = s.indexOf('"', from);
       if (q < 0 || q + 1 >= s.length) {
-        if (!final) return undefined;
+        if (!final) return 'incomplete';
         if (q < 0) throw this.malformed('a quoted field is not closed', line);
         value += s.slice(from, q);
         return { value, end: q + 1, newlines: countNewlines(value) };

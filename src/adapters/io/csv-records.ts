@@ -1,6 +1,7 @@
 import { TetraError, type InputRecord } from '../../core/index.ts';
+import { StringDecoder } from 'node:string_decoder';
 import { CsvParser } from './csv-parser.ts';
-import { DEFAULT_BATCH_ROWS, type RecordBatch, type RecordReaderOptions } from './record-batch.ts';
+import { DEFAULT_BATCH_ROWS, throwIfCancelled, type RecordBatch, type RecordReaderOptions } from './record-batch.ts';
 
 export interface CsvRecordOptions extends RecordReaderOptions {
   readonly delimiter?: string;
@@ -19,13 +20,14 @@ export interface CsvRecordOptions extends RecordReaderOptions {
  */
 export async function* csvRecords(chunks: AsyncIterable<string | Buffer> | Iterable<string | Buffer>, options: CsvRecordOptions = {}): AsyncGenerator<RecordBatch> {
   const source = options.source ?? 'input';
+  const decoder = new StringDecoder('utf8');
   const parser = new CsvParser({ delimiter: options.delimiter, source });
   const missing = new Set(options.missingValues ?? ['']);
   const batchSize = options.batchSize ?? DEFAULT_BATCH_ROWS;
   let header: string[] | undefined;
   let pending: InputRecord[] = [];
   let pendingLines: number[] = [];
-  let rowNumber = 1;
+  let rowNumber = 0;
   const take = (rows: string[][], lines: number[]): void => {
     rows.forEach((cells, i) => {
       if (!header) {
@@ -37,19 +39,21 @@ export async function* csvRecords(chunks: AsyncIterable<string | Buffer> | Itera
     });
   };
   for await (const chunk of chunks) {
-    options.signal?.throwIfAborted();
+    throwIfCancelled(options.signal, source);
     const lines: number[] = [];
-    take(parser.push(typeof chunk === 'string' ? chunk : chunk.toString('utf8'), lines), lines);
+    take(parser.push(typeof chunk === 'string' ? chunk : decoder.write(chunk), lines), lines);
     while (pending.length >= batchSize) {
-      yield { records: pending.splice(0, batchSize), firstRow: rowNumber, lines: pendingLines.splice(0, batchSize) };
+      yield { records: pending.splice(0, batchSize), firstRow: rowNumber, lines: pendingLines.splice(0, batchSize), columns: header };
       rowNumber += batchSize;
     }
   }
   const lines: number[] = [];
+  const tail = decoder.end();
+  if (tail) take(parser.push(tail, lines), lines);
   take(parser.end(lines), lines);
   if (!header) throw new TetraError('INPUT_MALFORMED', `${source}: the CSV input is empty (a header row is required)`, { file: source });
   for (let i = 0; i < pending.length; i += batchSize) {
-    yield { records: pending.slice(i, i + batchSize), firstRow: rowNumber + i, lines: pendingLines.slice(i, i + batchSize) };
+    yield { records: pending.slice(i, i + batchSize), firstRow: rowNumber + i, lines: pendingLines.slice(i, i + batchSize), columns: header };
   }
   pending = [];
   pendingLines = [];
@@ -70,7 +74,8 @@ function toRecord(header: string[], cells: string[], missing: Set<string>, sourc
   if (cells.length !== header.length) {
     throw new TetraError('INPUT_MALFORMED', `${source} line ${line}: ${cells.length} cells but the header has ${header.length} columns`, { file: source, line });
   }
-  const record: Record<string, string | null> = {};
+  // No prototype: a column named __proto__ or constructor is just a column.
+  const record: Record<string, string | null> = Object.create(null) as Record<string, string | null>;
   for (let i = 0; i < header.length; i++) {
     const cell = cells[i] as string;
     record[header[i] as string] = missing.has(cell) ? null : cell;

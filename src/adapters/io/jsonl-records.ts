@@ -1,40 +1,63 @@
+import { StringDecoder } from 'node:string_decoder';
 import { TetraError, type InputRecord } from '../../core/index.ts';
-import { DEFAULT_BATCH_ROWS, type RecordBatch, type RecordReaderOptions } from './record-batch.ts';
+import { DEFAULT_BATCH_ROWS, throwIfCancelled, type RecordBatch, type RecordReaderOptions } from './record-batch.ts';
 
 /**
  * Reads JSON Lines (one JSON object per line; blank lines skipped) into
- * record batches. A line that is not a JSON object fails, naming its line.
- * A line holding an array is taken as values by position (`f0`, `f1`, ...).
+ * record batches of at most `batchSize`. A line that is not a JSON object
+ * fails, naming its line. A line holding an array is taken as values by
+ * position (`f0`, `f1`, ...).
  */
 export async function* jsonlRecords(chunks: AsyncIterable<string | Buffer> | Iterable<string | Buffer>, options: RecordReaderOptions = {}): AsyncGenerator<RecordBatch> {
   const source = options.source ?? 'input';
   const batchSize = options.batchSize ?? DEFAULT_BATCH_ROWS;
-  let carry = '';
-  let line = 0;
-  let records: InputRecord[] = [];
-  let lines: number[] = [];
-  let firstRow = 1;
-  const takeLine = (text: string): void => {
-    line++;
-    if (text.trim() === '') return;
-    records.push(parseLine(text, source, line));
-    lines.push(line);
+  const decoder = new StringDecoder('utf8');
+  const reader = new LineCollector(source);
+  let firstRow = 0;
+  const full = function* (final: boolean): Generator<RecordBatch> {
+    while (reader.records.length >= batchSize || (final && reader.records.length > 0)) {
+      const records = reader.records.splice(0, batchSize);
+      yield { records, firstRow, lines: reader.lines.splice(0, records.length) };
+      firstRow += records.length;
+    }
   };
   for await (const chunk of chunks) {
-    options.signal?.throwIfAborted();
-    const text = carry + (typeof chunk === 'string' ? chunk : chunk.toString('utf8'));
-    const parts = text.split('\n');
-    carry = parts.pop() as string;
-    for (const part of parts) takeLine(part);
-    if (records.length >= batchSize) {
-      yield { records, firstRow, lines };
-      firstRow += records.length;
-      records = [];
-      lines = [];
-    }
+    throwIfCancelled(options.signal, source);
+    reader.push(typeof chunk === 'string' ? chunk : decoder.write(chunk));
+    yield* full(false);
   }
-  if (carry !== '') takeLine(carry);
-  if (records.length > 0) yield { records, firstRow, lines };
+  reader.push(decoder.end());
+  reader.end();
+  yield* full(true);
+}
+
+/** Splits text into lines across chunks and parses each non-blank one. */
+class LineCollector {
+  readonly records: InputRecord[] = [];
+  readonly lines: number[] = [];
+  private carry = '';
+  private line = 0;
+
+  constructor(private readonly source: string) {}
+
+  push(text: string): void {
+    if (this.line === 0 && this.carry === '' && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    const parts = (this.carry + text).split('\n');
+    this.carry = parts.pop() as string;
+    for (const part of parts) this.take(part);
+  }
+
+  end(): void {
+    if (this.carry !== '') this.take(this.carry);
+    this.carry = '';
+  }
+
+  private take(text: string): void {
+    this.line++;
+    if (text.trim() === '') return;
+    this.records.push(parseLine(text, this.source, this.line));
+    this.lines.push(this.line);
+  }
 }
 
 function parseLine(text: string, source: string, line: number): InputRecord {

@@ -1,12 +1,14 @@
-import type { InputRecord } from '../../core/index.ts';
+import { TetraError, type InputRecord } from '../../core/index.ts';
 
 /** A chunk of input records with where each came from. */
 export interface RecordBatch {
   readonly records: InputRecord[];
-  /** Data row number (1-based) of the first record. */
+  /** Zero-based index of the first record among all the input's records. */
   readonly firstRow: number;
   /** Line number (1-based) of each record in its file. */
   readonly lines: number[];
+  /** The input's column names in file order, when the format has a header (CSV). */
+  readonly columns?: readonly string[];
 }
 
 export interface RecordReaderOptions {
@@ -18,3 +20,8 @@ export interface RecordReaderOptions {
 }
 
 export const DEFAULT_BATCH_ROWS = 1024;
+
+/** Stops a reader whose caller gave up, with Tetra's error rather than the signal's reason. */
+export function throwIfCancelled(signal: AbortSignal | undefined, source: string): void {
+  if (signal?.aborted) throw new TetraError('CANCELLED', `reading ${source} was cancelled`, { file: source, cause: signal.reason });
+}

@@ -32,9 +32,9 @@ export async function modelsListCommand(options: { repo: string; json?: boolean 
 
 /** `tetra models inspect <name|file>`: signature, versions and input schema. */
 export async function modelsInspectCommand(options: { model: string; repo: string; version?: string; json?: boolean }): Promise<void> {
-  const { name, repository, service } = await openModel(options.model, options.repo);
+  const { name, repository, service } = await openModel(options.model, options.repo, options.version);
   try {
-    const meta = service.metadata(name, options.version);
+    const meta = service.metadata(name);
     await writeOut(options.json ? JSON.stringify(meta, null, 2) + '\n' : formatMetadata(meta));
   } finally {
     await repository.close();

@@ -52,6 +52,7 @@ interface Entry {
  */
 export class ModelRepository {
   private readonly entries = new Map<string, Entry>();
+  private readonly pinned = new Map<string, string>();
   private closed = false;
 
   private readonly options: ModelRepositoryOptions;
@@ -115,6 +116,17 @@ export class ModelRepository {
     await this.sync(name);
     const failed = [...this.entry(name).versions.values()].find((v) => v.state === 'failed');
     if (failed?.error) throw failed.error;
+  }
+
+  /** Loads exactly `version` of `name`, whatever its version policy says (scoring an old version from the CLI). */
+  async loadVersionOnly(name: string, version: string): Promise<void> {
+    const entry = this.entry(name);
+    if (!entry.source.versions.has(version)) {
+      const present = [...entry.source.versions.keys()].join(', ') || 'none';
+      throw new TetraError('MODEL_VERSION_NOT_FOUND', `model "${name}" has no version "${version}" (versions: ${present})`, { model: name });
+    }
+    this.pinned.set(name, version);
+    await this.load(name);
   }
 
   /** Rescans the folder, loads newly selected versions, drains and unloads the rest. */
@@ -196,7 +208,8 @@ export class ModelRepository {
     }
     let wanted: string[];
     try {
-      wanted = selectVersions(entry.source.config?.version_policy, [...entry.source.versions.keys()], name);
+      const only = this.pinned.get(name);
+      wanted = only !== undefined ? [only] : selectVersions(entry.source.config?.version_policy, [...entry.source.versions.keys()], name);
       entry.error = wanted.length === 0 ? new TetraError('MODEL_VERSION_NOT_FOUND', `model "${name}" has no version folders`, { model: name }) : undefined;
     } catch (error) {
       entry.error = asTetraError(error);

@@ -21,6 +21,8 @@ export interface ServedModel {
   readonly model: LoadedModel;
   readonly schema: ModelSchema;
   readonly batcher: Batcher<TensorCall, TensorMap>;
+  /** model.yaml `batching.timeout`: how long a call may wait when the caller sets no timeout. */
+  readonly defaultTimeoutMs?: number;
 }
 
 export interface LoadVersionOptions {
@@ -47,7 +49,8 @@ export async function loadServedModel(source: ModelSource, version: string, opti
     const batching = { ...options.batching, ...batcherOptionsFrom(config) };
     let served: ServedModel;
     const batcher = new Batcher(tensorBatchWork(model), batching, (event) => options.onBatch?.(served, event));
-    served = { name: source.name, version, runtime: runtime.name, artifact, config, model, schema, batcher };
+    const defaultTimeoutMs = config?.batching?.timeout;
+    served = { name: source.name, version, runtime: runtime.name, artifact, config, model, schema, batcher, ...(defaultTimeoutMs !== undefined ? { defaultTimeoutMs } : {}) };
     return served;
   } catch (error) {
     await model.unload();

@@ -29,16 +29,19 @@ export class InferenceService {
   }
 
   async infer(request: InferRequest): Promise<InferResult> {
-    const served = this.repository.resolve(request.model, request.version);
-    if (!this.telemetry) return this.inferServed(served, request);
+    if (!this.telemetry) return this.inferServed(this.repository.resolve(request.model, request.version), request);
     const started = performance.now();
+    const mode = request.mode ?? 'online';
+    let served: ServedModel | undefined;
     try {
+      served = this.repository.resolve(request.model, request.version);
       const result = await this.inferServed(served, request);
-      this.telemetry.recordRequest(served.name, served.version, request.mode ?? 'online', 'ok', (performance.now() - started) / 1000);
+      this.telemetry.recordRequest(served.name, served.version, mode, 'ok', (performance.now() - started) / 1000);
       return result;
     } catch (error) {
-      const code = asTetraError(error).code;
-      this.telemetry.recordRequest(served.name, served.version, request.mode ?? 'online', code, (performance.now() - started) / 1000);
+      // Calls for unknown or unready models are counted too, under the name asked for.
+      const seconds = (performance.now() - started) / 1000;
+      this.telemetry.recordRequest(served?.name ?? request.model, served?.version ?? request.version ?? '', mode, asTetraError(error).code, seconds);
       throw error;
     }
   }
@@ -94,7 +97,7 @@ export class InferenceService {
   }
 
   private run(served: ServedModel, request: InferRequest, inputs: TensorMap, outputs?: readonly string[]): Promise<TensorMap> {
-    const timeoutMs = request.timeoutMs ?? served.config?.batching?.timeout;
+    const timeoutMs = request.timeoutMs ?? served.defaultTimeoutMs;
     const deadline = timeoutMs !== undefined ? Date.now() + timeoutMs : undefined;
     return served.batcher.submit({ inputs, outputs }, { deadline, signal: request.signal });
   }
