@@ -7,8 +7,7 @@ export const MISSING = Symbol('missing');
 const TRUE_WORDS = new Set(['true', '1']);
 const FALSE_WORDS = new Set(['false', '0']);
 const NON_FINITE = /^[+-]?(nan|inf|infinity)$/i;
-/** Decimal numbers only: `0x1F`, `1_000` or `0b1` in a data file are mistakes, not numbers. */
-const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
 
 /**
  * Encodes one present value of a feature as the number the model receives.
@@ -61,8 +60,19 @@ function parseNumberText(spec: FeatureSpec, text: string, row: number): number {
     if (!spec.allowNonFinite) throw notFinite(spec, text, row);
     return lower.includes('nan') ? Number.NaN : t.startsWith('-') ? -Infinity : Infinity;
   }
-  if (!DECIMAL.test(t)) throw wrongType(spec, text, row, spec.kind === 'integer' ? 'an integer' : 'a number');
-  return Number(t);
+  const n = Number(t);
+  if (Number.isNaN(n) || isPrefixedInteger(t)) throw wrongType(spec, text, row, spec.kind === 'integer' ? 'an integer' : 'a number');
+  return n;
+}
+
+/**
+ * Number() reads `0x1F`, `0b1` and `0o7` as numbers; in a data file they are
+ * mistakes. (Checked by character codes: this runs for every numeric cell.)
+ */
+function isPrefixedInteger(t: string): boolean {
+  if (t.length < 2 || t.charCodeAt(0) !== 48) return false;
+  const c = t.charCodeAt(1) | 32;
+  return c === 120 || c === 98 || c === 111;
 }
 
 function encodeBoolean(spec: FeatureSpec, value: unknown, row: number): number {
