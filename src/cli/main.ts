@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { TetraError } from '../core/index.ts';
 import { modelsInspectCommand, modelsListCommand } from './commands/models.ts';
 import { predictCommand } from './commands/predict.ts';
+import { serveCommand } from './commands/serve.ts';
 import { INPUT_FORMATS, type InputFormat } from './input-source.ts';
 import { USAGE } from './usage.ts';
 
@@ -17,6 +18,10 @@ const OPTIONS = {
   delimiter: { type: 'string' },
   'batch-size': { type: 'string' },
   json: { type: 'boolean' },
+  config: { type: 'string' },
+  host: { type: 'string' },
+  port: { type: 'string' },
+  model: { type: 'string', multiple: true },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
 } as const;
@@ -43,6 +48,7 @@ async function dispatch(argv: readonly string[]): Promise<void> {
   }
   const repo = values.repo ?? process.env.TETRA_REPO ?? 'models';
   const [command, ...rest] = positionals;
+  if (command === 'serve' && rest.length > 0) throw new UsageError(`serve takes no arguments (got "${rest.join(' ')}"); use --repo DIR or --model NAME=PATH`);
   if (command === 'models') {
     const [sub, model] = rest;
     if (sub === 'list') return modelsListCommand({ repo, json: values.json });
@@ -55,6 +61,12 @@ async function dispatch(argv: readonly string[]): Promise<void> {
     return predictCommand({
       model, repo, version: values['model-version'], input: values.input, delimiter: values.delimiter, keepGoing: values['keep-going'],
       format: inputFormat(values.format), batchSize: positiveInt(values['batch-size'], '--batch-size'),
+    });
+  }
+  if (command === 'serve') {
+    return serveCommand({
+      config: values.config, repo: values.repo, host: values.host, models: values.model ?? [],
+      port: values.port === undefined ? undefined : port(values.port),
     });
   }
   throw new UsageError(`unknown command "${command}"`);
@@ -71,6 +83,12 @@ function parse(argv: readonly string[]): ReturnType<typeof parseArgs<{ options: 
 function inputFormat(value: string | undefined): InputFormat | undefined {
   if (value === undefined || (INPUT_FORMATS as readonly string[]).includes(value)) return value as InputFormat | undefined;
   throw new UsageError(`--format must be one of ${INPUT_FORMATS.join(', ')}, got "${value}"`);
+}
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(`--port must be a port number, got "${value}"`);
+  return n;
 }
 
 function positiveInt(value: string | undefined, flag: string): number | undefined {

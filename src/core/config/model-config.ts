@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { RUNTIME_NAMES } from '../model/runtime-name.ts';
+import { rolloutSchema } from '../rollout/rollout-config.ts';
 import { durationMs } from './duration.ts';
+import { onlineFeaturesSchema } from './online-features-config.ts';
 
 const featureName = z.string().min(1, 'a feature name cannot be empty');
 
@@ -99,6 +101,8 @@ export const modelConfigSchema = z.strictObject({
   inputs: featureList.optional(),
   outputs: outputsSchema.optional(),
   batching: batchingSchema.optional(),
+  online_features: onlineFeaturesSchema.optional(),
+  rollout: rolloutSchema.optional(),
 });
 
 export type ModelConfigFile = z.output<typeof modelConfigSchema>;

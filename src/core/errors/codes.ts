@@ -34,6 +34,7 @@ export const ERROR_CODES = {
   DEADLINE_EXCEEDED: { status: 504, retriable: true, summary: 'the request deadline passed before it ran' },
   SHUTTING_DOWN: { status: 503, retriable: true, summary: 'Tetra is stopping and takes no new work' },
   CANCELLED: { status: 499, retriable: true, summary: 'the caller cancelled the request' },
+  FEATURE_STORE_UNAVAILABLE: { status: 503, retriable: true, summary: 'the online feature store did not answer in time or could not be reached' },
 
   // Tetra or the model failed.
   MODEL_RUN_FAILED: { status: 500, retriable: false, summary: 'the model failed while computing' },

@@ -1,10 +1,12 @@
 import type { BatchEvent, BatcherOptions } from '../batching/batch-work.ts';
 import type { ModelConfigFile } from '../config/model-config.ts';
+import type { OnlineFeatureStore } from '../enrich/online-feature-store.ts';
 import type { LoadContext } from '../model/model-runtime.ts';
 import { TetraError, asTetraError } from '../errors/index.ts';
 import { bareModelSource, scanRepository, type ModelSource } from './model-folder.ts';
 import type { RuntimeRegistry } from './runtime-registry.ts';
-import { loadServedModel, unloadServedModel, type ServedModel } from './served-model.ts';
+import { loadServedModel, unloadServedModel, type LoadVersionOptions, type ServedModel } from './served-model.ts';
+import { splitTraffic } from '../rollout/traffic-split.ts';
 import { selectVersions } from './version-policy.ts';
 
 export type VersionState = 'loading' | 'ready' | 'failed';
@@ -26,14 +28,10 @@ export interface ModelStatus {
   readonly error?: TetraError;
 }
 
-export interface ModelRepositoryOptions {
-  readonly runtimes: RuntimeRegistry;
+/** How the repository finds and loads models; everything but `root` applies to every version it loads. */
+export interface ModelRepositoryOptions extends LoadVersionOptions {
   /** The repository folder (`models/<name>/model.yaml`, `models/<name>/<version>/<file>`). */
   readonly root?: string;
-  readonly batching?: Partial<BatcherOptions>;
-  readonly onBatch?: (model: ServedModel, event: BatchEvent) => void;
-  /** Lets models call other models (see LoadContext.infer); InferenceService provides it. */
-  infer?: LoadContext['infer'];
 }
 
 interface Entry {
@@ -55,15 +53,15 @@ export class ModelRepository {
   private readonly pinned = new Map<string, string>();
   private closed = false;
 
-  private readonly options: ModelRepositoryOptions;
+  private loadOptions: LoadVersionOptions;
 
-  constructor(options: ModelRepositoryOptions) {
-    this.options = { ...options };
+  constructor(private readonly options: ModelRepositoryOptions) {
+    this.loadOptions = options;
   }
 
   /** Gives models a way to call other models of this repository (set by InferenceService). */
   setInfer(infer: LoadContext['infer']): void {
-    this.options.infer = infer;
+    this.loadOptions = { ...this.options, infer };
   }
 
   /** True when some version of `name` is loaded and ready. */
@@ -164,6 +162,24 @@ export class ModelRepository {
     throw notReady(name, entry);
   }
 
+  /**
+   * The versions that answer one call: `version` when the caller names one,
+   * else the stable version or the canary per the model's rollout, plus a
+   * shadow version to receive a copy when the rollout has one.
+   */
+  route(name: string, version: string | undefined, routeKey: string | undefined): { primary: ServedModel; shadow?: ServedModel } {
+    if (version !== undefined) return { primary: this.resolve(name, version) };
+    const entry = this.entries.get(name);
+    const rollout = entry?.source.config?.rollout;
+    if (!entry || !rollout) return { primary: this.resolve(name) };
+    const ready = [...entry.versions.values()].filter((v) => v.state === 'ready' && v.served);
+    const decision = splitTraffic(ready.map((v) => v.version), rollout, routeKey);
+    if (!decision) throw notReady(name, entry);
+    const primary = entry.versions.get(decision.primary)?.served as ServedModel;
+    const shadow = decision.shadow !== undefined ? entry.versions.get(decision.shadow)?.served : undefined;
+    return shadow ? { primary, shadow } : { primary };
+  }
+
   /** Unloads everything, draining queued requests first. Loads still running are waited for, then unloaded. */
   async close(): Promise<void> {
     this.closed = true;
@@ -209,7 +225,7 @@ export class ModelRepository {
     let wanted: string[];
     try {
       const only = this.pinned.get(name);
-      wanted = only !== undefined ? [only] : selectVersions(entry.source.config?.version_policy, [...entry.source.versions.keys()], name);
+      wanted = only !== undefined ? [only] : withRolloutVersions(entry.source, selectVersions(entry.source.config?.version_policy, [...entry.source.versions.keys()], name));
       entry.error = wanted.length === 0 ? new TetraError('MODEL_VERSION_NOT_FOUND', `model "${name}" has no version folders`, { model: name }) : undefined;
     } catch (error) {
       entry.error = asTetraError(error);
@@ -229,7 +245,7 @@ export class ModelRepository {
   private async loadVersion(entry: Entry, version: string): Promise<void> {
     setVersion(entry, { version, state: 'loading' });
     try {
-      const served = await loadServedModel(entry.source, version, this.options);
+      const served = await loadServedModel(entry.source, version, this.loadOptions);
       if (this.closed) {
         await unloadServedModel(served);
         throw new TetraError('SHUTTING_DOWN', `model "${entry.source.name}" version ${version} loaded after the repository closed`);
@@ -250,6 +266,13 @@ export class ModelRepository {
     const names = this.names();
     return names.length > 0 ? ` (models: ${names.join(', ')})` : ' (the repository has no models)';
   }
+}
+
+/** A rollout's canary and shadow versions are served too, whatever the version policy selects. */
+function withRolloutVersions(source: ModelSource, selected: string[]): string[] {
+  const rollout = source.config?.rollout;
+  const extra = [rollout?.canary?.version, rollout?.shadow?.version].filter((v): v is string => v !== undefined && source.versions.has(v));
+  return [...new Set([...selected, ...extra])].sort((a, b) => Number(a) - Number(b));
 }
 
 /** Records a version's state, keeping the map in numeric version order. */

@@ -4,11 +4,15 @@ import { tensorBatchWork, type TensorCall } from '../batching/tensor-batch-work.
 import { describeFeatures } from '../codec/compile-features.ts';
 import { compileModelSchema, type ModelSchema } from '../codec/model-schema.ts';
 import type { ModelConfigFile } from '../config/model-config.ts';
+import { compileOnlineFeatures } from '../enrich/compile-online-features.ts';
+import type { OnlineFeatureEnricher } from '../enrich/online-feature-enricher.ts';
+import type { OnlineFeatureStore } from '../enrich/online-feature-store.ts';
 import { TetraError } from '../errors/index.ts';
 import type { LoadContext, LoadedModel } from '../model/model-runtime.ts';
 import type { RuntimeName } from '../model/runtime-name.ts';
 import type { TensorMap } from '../tensor.ts';
 import { findArtifact, type ModelSource } from './model-folder.ts';
+import { warmUp } from './warm-up.ts';
 import type { RuntimeRegistry } from './runtime-registry.ts';
 
 /** One version of a model, loaded and ready to answer: the model, its records schema and its batcher. */
@@ -23,14 +27,22 @@ export interface ServedModel {
   readonly batcher: Batcher<TensorCall, TensorMap>;
   /** model.yaml `batching.timeout`: how long a call may wait when the caller sets no timeout. */
   readonly defaultTimeoutMs?: number;
+  /** model.yaml `online_features`: fills looked-up features into records before they are encoded. */
+  readonly enricher?: OnlineFeatureEnricher;
 }
 
 export interface LoadVersionOptions {
   readonly runtimes: RuntimeRegistry;
   readonly batching?: Partial<BatcherOptions>;
   readonly onBatch?: (model: ServedModel, event: BatchEvent) => void;
+  /** Timeout for calls that set none, when model.yaml sets none either (tetra.yaml `batching.timeout`). */
+  readonly defaultTimeoutMs?: number;
+  /** Runs each version once before it serves, so the first call is not slow. */
+  readonly warmUp?: boolean;
   /** Lets a model call other models (see LoadContext.infer). */
   readonly infer?: LoadContext['infer'];
+  /** Online feature stores by name, for models that declare `online_features`. */
+  readonly featureStores?: ReadonlyMap<string, OnlineFeatureStore>;
 }
 
 /** Loads one version of a model source and wraps it for serving. */
@@ -46,11 +58,14 @@ export async function loadServedModel(source: ModelSource, version: string, opti
   try {
     const where = source.dir ? `${source.dir}/model.yaml` : artifact;
     const schema = compileModelSchema(config, model, where);
+    const online = config?.online_features;
+    const enricher = online ? compileOnlineFeatures(online, { model: source.name, schema, stores: options.featureStores, where }) : undefined;
     const batching = { ...options.batching, ...batcherOptionsFrom(config) };
     let served: ServedModel;
     const batcher = new Batcher(tensorBatchWork(model), batching, (event) => options.onBatch?.(served, event));
-    const defaultTimeoutMs = config?.batching?.timeout;
-    served = { name: source.name, version, runtime: runtime.name, artifact, config, model, schema, batcher, ...(defaultTimeoutMs !== undefined ? { defaultTimeoutMs } : {}) };
+    const defaultTimeoutMs = config?.batching?.timeout ?? options.defaultTimeoutMs;
+    served = { name: source.name, version, runtime: runtime.name, artifact, config, model, schema, batcher, ...(defaultTimeoutMs !== undefined ? { defaultTimeoutMs } : {}), ...(enricher ? { enricher } : {}) };
+    if (options.warmUp) await warmUp(model);
     return served;
   } catch (error) {
     await model.unload();

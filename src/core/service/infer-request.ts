@@ -20,10 +20,14 @@ export interface InferRequest {
    * `rejected` instead of failing the call (batch mode's rejects).
    */
   readonly keepGoing?: boolean;
+  /** Records API: also return the model's raw output tensors (for protocols that answer in tensors). */
+  readonly returnTensors?: boolean;
   /** Milliseconds the caller will wait; after that the call fails with DEADLINE_EXCEEDED. */
   readonly timeoutMs?: number;
   readonly signal?: AbortSignal;
   readonly mode?: ServingMode;
+  /** Keeps one entity on one side of a canary split (e.g. a card id); random split without it. */
+  readonly routeKey?: string;
   /** Row number of the first record in the caller's input, for error messages. */
   readonly firstRow?: number;
 }

@@ -1,9 +1,12 @@
 import { decodeOutputs, type PredictionRecord } from '../codec/output-decoder.ts';
 import type { InputRecord } from '../codec/record-encoder.ts';
+import { encodeLenientSkipping } from '../enrich/encode-lenient-skipping.ts';
+import type { EnrichedBatch } from '../enrich/online-feature-enricher.ts';
 import { TetraError, asTetraError } from '../errors/index.ts';
 import type { ModelRepository } from '../repository/model-repository.ts';
 import type { Telemetry } from '../telemetry/telemetry.ts';
 import type { ServedModel } from '../repository/served-model.ts';
+import { predictionsAgree, tensorsAgree } from '../rollout/shadow-compare.ts';
 import type { TensorMap } from '../tensor.ts';
 import type { InferRequest, InferResult } from './infer-request.ts';
 import { describeServedModel, type ModelMetadata } from './model-metadata.ts';
@@ -28,22 +31,45 @@ export class InferenceService {
     return result.predictions ?? [];
   }
 
+  /**
+   * Answers one call. Without a version the model's rollout decides (stable
+   * or canary, sticky per route key); a shadow version, when picked, gets a
+   * copy after the answer is ready and its answer is only compared.
+   */
   async infer(request: InferRequest): Promise<InferResult> {
-    if (!this.telemetry) return this.inferServed(this.repository.resolve(request.model, request.version), request);
     const started = performance.now();
     const mode = request.mode ?? 'online';
     let served: ServedModel | undefined;
     try {
-      served = this.repository.resolve(request.model, request.version);
-      const result = await this.inferServed(served, request);
-      this.telemetry.recordRequest(served.name, served.version, mode, 'ok', (performance.now() - started) / 1000);
+      const { primary, shadow } = this.repository.route(request.model, request.version, request.routeKey);
+      served = primary;
+      const result = await this.inferServed(primary, request);
+      this.telemetry?.recordRequest(primary.name, primary.version, mode, 'ok', (performance.now() - started) / 1000);
+      if (shadow) this.shadow(shadow, request, result);
       return result;
     } catch (error) {
       // Calls for unknown or unready models are counted too, under the name asked for.
       const seconds = (performance.now() - started) / 1000;
-      this.telemetry.recordRequest(served?.name ?? request.model, served?.version ?? request.version ?? '', mode, asTetraError(error).code, seconds);
+      this.telemetry?.recordRequest(served?.name ?? request.model, served?.version ?? request.version ?? '', mode, asTetraError(error).code, seconds);
       throw error;
     }
+  }
+
+  /**
+   * Runs the call again on the shadow version once the caller has its
+   * answer, and counts whether the two agree. A busy shadow is skipped
+   * rather than queued: shadow traffic must not slow live traffic.
+   */
+  private shadow(shadow: ServedModel, request: InferRequest, primary: InferResult): void {
+    const record = (outcome: 'agree' | 'disagree' | 'failed' | 'skipped'): void => this.telemetry?.recordShadow(shadow.name, primary.version, shadow.version, outcome);
+    if (shadow.batcher.pendingRows >= shadow.batcher.options.maxBatchSize) return record('skipped');
+    const copy: InferRequest = { ...request, version: shadow.version, signal: undefined, timeoutMs: undefined };
+    setImmediate(() => {
+      this.inferServed(shadow, copy).then(
+        (answer) => record(sameAnswer(primary, answer, shadow.schema.outputs.labelField) ? 'agree' : 'disagree'),
+        () => record('failed'),
+      );
+    });
   }
 
   private async inferServed(served: ServedModel, request: InferRequest): Promise<InferResult> {
@@ -72,9 +98,9 @@ export class InferenceService {
     if (!encoder || !inputTensor) {
       throw new TetraError('INPUT_MALFORMED', `model "${served.name}" takes tensors, not records: its inputs are ${served.model.signature.inputs.map((s) => s.name).join(', ')}`, { model: served.name });
     }
-    const records = request.records ?? [];
     const firstRow = request.firstRow ?? 0;
-    const encoded = request.keepGoing ? encoder.encodeLenient(records, firstRow) : undefined;
+    const { records, rejected: unkeyed } = await enrichRecords(served, request, firstRow);
+    const encoded = request.keepGoing ? encodeLenientSkipping(encoder, records, firstRow, unkeyed) : undefined;
     const matrix = encoded ? encoded.tensor : encoder.encode(records, firstRow);
     const rows = matrix.shape[0] as number;
     const outputs = rows === 0 ? {} : await this.run(served, request, { [inputTensor]: matrix });
@@ -82,6 +108,7 @@ export class InferenceService {
     return {
       model: served.name, version: served.version, predictions,
       ...(encoded ? { rows: encoded.rows, rejected: encoded.rejected } : {}),
+      ...(request.returnTensors ? { tensors: outputs } : {}),
     };
   }
 
@@ -101,4 +128,17 @@ export class InferenceService {
     const deadline = timeoutMs !== undefined ? Date.now() + timeoutMs : undefined;
     return served.batcher.submit({ inputs, outputs }, { deadline, signal: request.signal });
   }
+}
+
+function sameAnswer(primary: InferResult, shadow: InferResult, labelField: string): boolean {
+  if (primary.predictions && shadow.predictions) return predictionsAgree(primary.predictions, shadow.predictions, labelField);
+  if (primary.tensors && shadow.tensors) return tensorsAgree(primary.tensors, shadow.tensors);
+  return false;
+}
+
+/** Online feature lookups (model.yaml `online_features`) fill in what the records leave out; tensor calls never get here. */
+async function enrichRecords(served: ServedModel, request: InferRequest, firstRow: number): Promise<EnrichedBatch> {
+  const records = request.records ?? [];
+  if (!served.enricher) return { records, rejected: [] };
+  return served.enricher.enrich(records, { firstRow, lenient: request.keepGoing === true, signal: request.signal });
 }

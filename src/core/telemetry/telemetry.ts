@@ -22,6 +22,7 @@ export class Telemetry {
   private readonly batchRows: Histogram<'model' | 'version'>;
   private readonly queueSeconds: Histogram<'model' | 'version'>;
   private readonly computeSeconds: Histogram<'model' | 'version'>;
+  private readonly shadowComparisons: Counter<'model' | 'version' | 'shadow_version' | 'outcome'>;
 
   constructor(options: { logger?: Logger; registry?: Registry } = {}) {
     this.logger = options.logger ?? pino({ name: 'tetra' });
@@ -32,6 +33,11 @@ export class Telemetry {
     this.batchRows = new Histogram({ name: 'tetra_batch_size', help: 'Rows per model call after batching', labelNames: ['model', 'version'], buckets: BATCH_BUCKETS, registers });
     this.queueSeconds = new Histogram({ name: 'tetra_queue_duration_seconds', help: 'Time the oldest call of a batch waited', labelNames: ['model', 'version'], buckets: SECONDS_BUCKETS, registers });
     this.computeSeconds = new Histogram({ name: 'tetra_compute_duration_seconds', help: 'Time of one model call', labelNames: ['model', 'version'], buckets: SECONDS_BUCKETS, registers });
+    this.shadowComparisons = new Counter({ name: 'tetra_shadow_comparisons_total', help: 'Shadow calls by outcome: agree, disagree, failed, skipped (shadow busy)', labelNames: ['model', 'version', 'shadow_version', 'outcome'], registers });
+  }
+
+  recordShadow(model: string, version: string, shadowVersion: string, outcome: 'agree' | 'disagree' | 'failed' | 'skipped'): void {
+    this.shadowComparisons.inc({ model, version, shadow_version: shadowVersion, outcome });
   }
 
   /** Records one model call; pass it as the repository's `onBatch`. */

@@ -1,0 +1,63 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pino, type Logger } from 'pino';
+import { CsvParser } from '../adapters/io/csv-parser.ts';
+import { InferenceService, ModelRepository, Telemetry, type OnlineFeatureStore, type TetraConfig } from '../core/index.ts';
+import { createOnlineServer, type OnlineServer } from '../modes/online/online-server.ts';
+import { openFeatureStores } from './feature-stores.ts';
+import { allRuntimes } from './runtimes.ts';
+
+/** Everything the online mode runs on, wired from one configuration. */
+export interface Serving {
+  readonly logger: Logger;
+  readonly telemetry: Telemetry;
+  readonly repository: ModelRepository;
+  readonly service: InferenceService;
+  readonly featureStores: ReadonlyMap<string, OnlineFeatureStore>;
+  readonly server: OnlineServer;
+  /** Stops the server (drain) and closes the feature stores. */
+  close(): Promise<void>;
+}
+
+/** Builds the repository, loads and warms every model, and creates (not starts) the HTTP server. */
+export async function buildServing(config: TetraConfig): Promise<Serving> {
+  const logger = pino({ name: 'tetra', level: config.logging.level });
+  const telemetry = new Telemetry({ logger });
+  const featureStores = openFeatureStores(config.feature_stores);
+  const root = resolve(config.repository);
+  const useRoot = existsSync(root) || Object.keys(config.models).length === 0;
+  const b = config.batching;
+  const repository = new ModelRepository({
+    runtimes: allRuntimes(),
+    ...(useRoot ? { root } : {}),
+    batching: { maxBatchSize: b.max_batch_size, maxQueueRows: b.max_queue, maxWaitMs: b.max_wait },
+    ...(b.timeout !== undefined ? { defaultTimeoutMs: b.timeout } : {}),
+    onBatch: telemetry.onBatch,
+    featureStores,
+    warmUp: true,
+  });
+  for (const [name, path] of Object.entries(config.models)) repository.addFile(name, resolve(path));
+  const service = new InferenceService(repository, telemetry);
+  await repository.scan();
+  await repository.loadAll();
+  reportModels(repository, logger);
+  const server = createOnlineServer({ service, repository, telemetry, server: config.server, logger, csvRows });
+  const close = async (): Promise<void> => {
+    await server.stop();
+    await Promise.all([...featureStores.values()].map((s) => s.close()));
+  };
+  return { logger, telemetry, repository, service, featureStores, server, close };
+}
+
+function reportModels(repository: ModelRepository, logger: Logger): void {
+  for (const m of repository.list()) {
+    const problem = m.error ?? m.versions.find((v) => v.error)?.error;
+    if (problem) logger.error({ model: m.name, code: problem.code }, `model ${m.name} is not served: ${problem.message}`);
+    else logger.info({ model: m.name, versions: m.versions.map((v) => v.version) }, `model ${m.name} ready`);
+  }
+}
+
+function csvRows(text: string): string[][] {
+  const parser = new CsvParser({ source: 'request body' });
+  return [...parser.push(text), ...parser.end()];
+}

@@ -1,0 +1,116 @@
+import { readFile } from 'node:fs/promises';
+import { parseDocument } from 'yaml';
+import { TetraError } from '../errors/index.ts';
+import { formatPath } from './config-error.ts';
+import { tetraConfigSchema, type TetraConfig } from './server-config.ts';
+
+type Json = Record<string, unknown>;
+
+/** Environment variables that stand for one setting each. */
+const ENV_ALIASES: Record<string, string[]> = {
+  TETRA_REPO: ['repository'],
+  TETRA_HOST: ['server', 'host'],
+  TETRA_PORT: ['server', 'port'],
+  TETRA_API_KEYS: ['server', 'api_keys'],
+  TETRA_LOG_LEVEL: ['logging', 'level'],
+  // The SageMaker container contract names the port the container must listen on.
+  SAGEMAKER_BIND_TO_PORT: ['server', 'port'],
+};
+const LIST_SETTINGS = new Set(['server.api_keys', 'server.cors_origins']);
+
+export interface ConfigSources {
+  /** tetra.yaml path; absent = `TETRA_CONFIG`, else `./tetra.yaml` when it exists. */
+  readonly file?: string;
+  readonly env?: NodeJS.ProcessEnv;
+  /** Settings from command-line flags, as nested objects (`{server: {port: 9000}}`). */
+  readonly flags?: Json;
+}
+
+/**
+ * Builds the configuration: defaults < tetra.yaml < environment (`TETRA_*`,
+ * `TETRA_SECTION__KEY` for any setting) < command-line flags, validated once.
+ * An error names the bad setting's path and where its value came from.
+ */
+export async function loadTetraConfig(sources: ConfigSources = {}): Promise<TetraConfig> {
+  const env = sources.env ?? process.env;
+  const file = sources.file ?? env.TETRA_CONFIG;
+  const origin = new Map<string, string>();
+  const merged: Json = {};
+  const fromFile = await readConfigFile(file ?? 'tetra.yaml', file !== undefined);
+  merge(merged, fromFile, file ?? 'tetra.yaml', origin, []);
+  merge(merged, fromEnv(env, origin), '', origin, [], false);
+  merge(merged, sources.flags ?? {}, 'command-line flag', origin, []);
+  const parsed = tetraConfigSchema.safeParse(merged);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => {
+    const path = issue.code === 'unrecognized_keys' ? formatPath([...issue.path, ...issue.keys.slice(0, 1)]) : formatPath(issue.path);
+    const from = origin.get(path) ?? file ?? 'tetra.yaml';
+    const what = issue.code === 'unrecognized_keys' ? `unknown setting "${issue.keys.join('", "')}"` : issue.message;
+    return { path, text: `${path} (from ${from}): ${what}` };
+  });
+  throw new TetraError('CONFIG_INVALID', `invalid configuration: ${problems.map((p) => p.text).join('; ')}`, { path: problems[0]?.path });
+}
+
+async function readConfigFile(file: string, required: boolean): Promise<Json> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if (!required && (error as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    throw new TetraError('CONFIG_INVALID', `${file}: cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, { file, cause: error });
+  }
+  const doc = parseDocument(text, { prettyErrors: false });
+  const bad = doc.errors[0];
+  if (bad) throw new TetraError('CONFIG_INVALID', `${file}:${bad.linePos?.[0]?.line ?? '?'}: not valid YAML: ${bad.message}`, { file, cause: bad });
+  const value: unknown = doc.toJS() ?? {};
+  if (typeof value !== 'object' || Array.isArray(value)) throw new TetraError('CONFIG_INVALID', `${file}: expected a mapping of settings at the top level`, { file });
+  return value as Json;
+}
+
+/** `TETRA_SERVER__PORT=9000` -> server.port = 9000; values are read as YAML scalars ("9000" is a number). */
+function fromEnv(env: NodeJS.ProcessEnv, origin: Map<string, string>): Json {
+  const out: Json = {};
+  for (const [name, raw] of Object.entries(env)) {
+    if (raw === undefined) continue;
+    const path = ENV_ALIASES[name] ?? (name.startsWith('TETRA_') && name.includes('__') ? name.slice(6).toLowerCase().split('__') : undefined);
+    if (!path) continue;
+    const key = path.join('.');
+    setPath(out, path, LIST_SETTINGS.has(key) ? raw.split(',').map((s) => s.trim()).filter(Boolean) : scalar(raw));
+    origin.set(key, name);
+  }
+  return out;
+}
+
+function scalar(raw: string): unknown {
+  try {
+    return parseDocument(raw).toJS() ?? raw;
+  } catch {
+    return raw;
+  }
+}
+
+function setPath(target: Json, path: readonly string[], value: unknown): void {
+  let node = target;
+  path.slice(0, -1).forEach((p) => {
+    if (typeof node[p] !== 'object' || node[p] === null) node[p] = {};
+    node = node[p] as Json;
+  });
+  node[path[path.length - 1] as string] = value;
+}
+
+/** Deep-merges `source` into `target`, remembering where each leaf came from. */
+function merge(target: Json, source: Json, label: string, origin: Map<string, string>, path: string[], record = true): void {
+  for (const [key, value] of Object.entries(source)) {
+    const here = [...path, key];
+    if (isPlainObject(value) && isPlainObject(target[key])) {
+      merge(target[key] as Json, value, label, origin, here, record);
+      continue;
+    }
+    target[key] = isPlainObject(value) ? structuredClone(value) : value;
+    if (record) origin.set(here.join('.'), label);
+  }
+}
+
+function isPlainObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

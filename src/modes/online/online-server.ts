@@ -1,0 +1,83 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { InferenceService, ModelRepository, Telemetry, TetraConfig } from '../../core/index.ts';
+import { apiKeys } from './api-keys.ts';
+import { cors } from './cors.ts';
+import { httpErrorReply, type HttpErrorOptions } from './http-error.ts';
+import { httpMetrics } from './http-metrics.ts';
+import { healthRoutes } from './routes/health-routes.ts';
+import { opsRoutes } from './routes/ops-routes.ts';
+import { oipRoutes } from './routes/oip-routes.ts';
+import { recordsRoutes } from './routes/records-routes.ts';
+import { sagemakerRoutes, type CsvRows } from './routes/sagemaker-routes.ts';
+
+export interface OnlineServerOptions {
+  readonly service: InferenceService;
+  readonly repository: ModelRepository;
+  readonly telemetry: Telemetry;
+  readonly server: TetraConfig['server'];
+  readonly logger: Logger;
+  /** CSV parsing for SageMaker `text/csv` invocations (an adapter, injected). */
+  readonly csvRows: CsvRows;
+}
+
+/** The online mode: an HTTP server in front of the inference service. */
+export interface OnlineServer {
+  readonly app: FastifyInstance;
+  /** True when every model is loaded and warm, and the server is not stopping. */
+  ready(): boolean;
+  listen(): Promise<string>;
+  /** Readiness goes false, new connections are refused, in-flight requests finish, models drain. */
+  stop(): Promise<void>;
+}
+
+export function createOnlineServer(options: OnlineServerOptions): OnlineServer {
+  const { service, repository, telemetry, server, logger } = options;
+  let stopping = false;
+  const ready = (): boolean => !stopping && repository.ready();
+  const app: FastifyInstance = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    disableRequestLogging: true,
+    bodyLimit: server.body_limit,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+    forceCloseConnections: 'idle',
+  });
+  const errors: HttpErrorOptions = { overloadStatus: server.overload_status, retryAfterSeconds: Math.max(1, Math.ceil(server.retry_after / 1000)) };
+  acceptRawBodies(app);
+  app.setErrorHandler((error, request, reply) => {
+    const answer = httpErrorReply(error, errors);
+    const log = answer.status >= 500 ? request.log.error.bind(request.log) : request.log.info.bind(request.log);
+    log({ code: answer.body.code, status: answer.status, err: answer.status >= 500 ? error : undefined }, answer.body.error);
+    return reply.code(answer.status).headers(answer.headers).send(answer.body);
+  });
+  app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: `no route ${request.method} ${request.url.split('?')[0]}`, code: 'NOT_FOUND' }));
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  httpMetrics(app, telemetry.registry);
+  cors(app, server.cors_origins);
+  apiKeys(app, server.api_keys);
+  healthRoutes(app, ready);
+  oipRoutes(app, service, repository, ready);
+  recordsRoutes(app, service, repository);
+  sagemakerRoutes(app, service, repository, options.csvRows);
+  opsRoutes(app, telemetry);
+  return {
+    app,
+    ready,
+    listen: () => app.listen({ host: server.host, port: server.port }),
+    stop: async () => {
+      stopping = true;
+      await app.close();
+      await repository.close();
+    },
+  };
+}
+
+/** Bodies arrive as Buffers: the routes parse JSON themselves (clear errors) and need raw bytes for binary tensors and CSV. */
+function acceptRawBodies(app: FastifyInstance): void {
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+}

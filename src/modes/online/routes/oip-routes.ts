@@ -1,0 +1,104 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { TetraError, type InferenceService, type InputRecord, type ModelRepository, type Tensor, type TensorMap } from '../../../core/index.ts';
+import { callContext, type CallContext } from '../call-context.ts';
+import { decodeInferRequest, encodeInferResponse, HEADER_LENGTH_HEADER, modelMetadata, platformOf, serverMetadata, type OipInferRequest } from '../oip/index.ts';
+
+const SERVER_NAME = 'tetra';
+const SERVER_VERSION = '0.1.0';
+
+type Params = { name: string; version?: string };
+
+/**
+ * The Open Inference Protocol v2 (KServe V2) REST API: server and model
+ * metadata and readiness, and inference with JSON or binary tensors.
+ * Inputs named like the model's inputs are tensors; inputs named like its
+ * features (one column each) are turned into records and go through the
+ * model's schema, as MLServer's columnar requests do.
+ */
+export function oipRoutes(app: FastifyInstance, service: InferenceService, repository: ModelRepository, isReady: () => boolean): void {
+  app.get('/v2', async () => serverMetadata({ name: SERVER_NAME, version: SERVER_VERSION }));
+  const metadata = async (request: FastifyRequest<{ Params: Params }>) => {
+    const meta = service.metadata(request.params.name, request.params.version);
+    return modelMetadata({ name: meta.name, versions: meta.versions, platform: platformOf(meta.runtime as Parameters<typeof platformOf>[0]), signature: { inputs: meta.inputs, outputs: meta.outputs } });
+  };
+  app.get('/v2/models/:name', metadata);
+  app.get('/v2/models/:name/versions/:version', metadata);
+  const ready = async (request: FastifyRequest<{ Params: Params }>, reply: FastifyReply) => {
+    service.metadata(request.params.name, request.params.version);
+    const ok = isReady() || repository.isLoaded(request.params.name);
+    return reply.code(ok ? 200 : 503).send({ name: request.params.name, ready: ok });
+  };
+  app.get('/v2/models/:name/ready', ready);
+  app.get('/v2/models/:name/versions/:version/ready', ready);
+  const infer = async (request: FastifyRequest<{ Params: Params }>, reply: FastifyReply) => {
+    const headerLength = request.headers[HEADER_LENGTH_HEADER.toLowerCase()];
+    const decoded = decodeInferRequest(request.body as Buffer, headerLength === undefined ? {} : { headerLength: Number(headerLength) });
+    const ctx = withProtocolTimeout(callContext(request, reply), decoded);
+    const result = await inferDecoded(service, repository, request.params, decoded, ctx);
+    const encoded = encodeInferResponse({
+      modelName: result.model, modelVersion: result.version, outputs: inSignatureOrder(result.tensors ?? {}, repository.resolve(result.model, result.version).model.signature.outputs),
+      ...(decoded.id !== undefined ? { id: decoded.id } : {}),
+      ...(decoded.outputs ? { requested: decoded.outputs } : {}),
+      binaryDefault: decoded.parameters.binary_data_output === true,
+    });
+    return reply.headers(encoded.headers).send(encoded.body);
+  };
+  app.post('/v2/models/:name/infer', infer);
+  app.post('/v2/models/:name/versions/:version/infer', infer);
+}
+
+function inferDecoded(service: InferenceService, repository: ModelRepository, params: Params, decoded: OipInferRequest, ctx: CallContext) {
+  const target = { model: params.name, ...(params.version !== undefined ? { version: params.version } : {}), ...ctx };
+  const served = repository.resolve(params.name, params.version);
+  const inputNames = served.model.signature.inputs.map((i) => i.name);
+  const features = served.schema.encoder?.features.map((f) => f.name);
+  const outputs = decoded.outputs?.map((o) => o.name);
+  if (Object.keys(decoded.inputs).every((n) => inputNames.includes(n)) || !features) {
+    return service.infer({ ...target, tensors: decoded.inputs, ...(outputs ? { outputs } : {}) });
+  }
+  return service.infer({ ...target, records: columnsToRecords(decoded.inputs, features), returnTensors: true });
+}
+
+/** Outputs in the order the model's signature lists them, whatever order the runtime returned. */
+function inSignatureOrder(tensors: TensorMap, specs: readonly { name: string }[]): TensorMap {
+  const sorted: TensorMap = {};
+  for (const { name } of specs) if (tensors[name]) sorted[name] = tensors[name];
+  for (const [name, t] of Object.entries(tensors)) if (!sorted[name]) sorted[name] = t;
+  return sorted;
+}
+
+/** The OIP `timeout` parameter is in microseconds (as Triton defines it); the Tetra-Timeout header wins. */
+function withProtocolTimeout(ctx: CallContext, decoded: OipInferRequest): CallContext {
+  const micros = decoded.parameters.timeout;
+  if (micros === undefined || ctx.timeoutMs !== undefined) return ctx;
+  if (typeof micros !== 'number' || !Number.isFinite(micros) || micros <= 0) {
+    throw new TetraError('INPUT_MALFORMED', `parameters.timeout must be a positive number of microseconds, got ${JSON.stringify(micros)}`, { field: 'parameters.timeout' });
+  }
+  return { ...ctx, timeoutMs: micros / 1000 };
+}
+
+/** One input per feature, each `[N]` or `[N, 1]`, become N records. */
+function columnsToRecords(inputs: TensorMap, features: readonly string[]): InputRecord[] {
+  const entries = Object.entries(inputs);
+  for (const [name] of entries) {
+    if (!features.includes(name)) {
+      throw new TetraError('INPUT_TENSOR_UNKNOWN', `input "${name}" is neither an input nor a feature of the model (features: ${features.join(', ')})`, { field: name });
+    }
+  }
+  const rows = entries[0]?.[1].shape[0] ?? 0;
+  const records: Record<string, unknown>[] = Array.from({ length: rows }, () => ({}));
+  for (const [name, t] of entries) {
+    if (t.shape[0] !== rows || t.data.length !== rows) {
+      throw new TetraError('INPUT_TENSOR_SHAPE', `feature input "${name}" must have shape [${rows}] or [${rows}, 1] like the others, got [${t.shape.join(', ')}]`, { field: name });
+    }
+    for (let r = 0; r < rows; r++) (records[r] as Record<string, unknown>)[name] = plain(t, r);
+  }
+  return records;
+}
+
+function plain(t: Tensor, i: number): unknown {
+  const v = (t.data as ArrayLike<unknown>)[i];
+  if (typeof v === 'bigint') return Number(v);
+  if (t.dtype === 'bool') return v === 1;
+  return v;
+}

@@ -1,0 +1,40 @@
+import type { FastifyInstance } from 'fastify';
+import { TetraError, type InferenceService, type InputRecord, type ModelRepository } from '../../../core/index.ts';
+import { callContext } from '../call-context.ts';
+import { parseJsonBody } from '../request-options.ts';
+
+/**
+ * The records API for application developers:
+ * `POST /v1/models/{name}:predict` with `{"instances": [{...}, ...]}` ->
+ * `{"predictions": [{...}, ...]}`, and model listings under `/v1/models`.
+ */
+export function recordsRoutes(app: FastifyInstance, service: InferenceService, repository: ModelRepository): void {
+  const predict = async (name: string, version: string | undefined, body: unknown, ctx: ReturnType<typeof callContext>) => {
+    const instances = instancesOf(parseJsonBody(body));
+    const result = await service.infer({ model: name, ...(version !== undefined ? { version } : {}), records: instances, ...ctx });
+    return { result, body: { predictions: result.predictions ?? [] } };
+  };
+  app.post<{ Params: { name: string } }>('/v1/models/:name(^[^:/]+)::predict', async (request, reply) => {
+    const { result, body } = await predict(request.params.name, undefined, request.body, callContext(request, reply));
+    return reply.headers({ 'tetra-model': result.model, 'tetra-model-version': result.version }).send(body);
+  });
+  app.post<{ Params: { name: string; version: string } }>('/v1/models/:name/versions/:version(^[^:/]+)::predict', async (request, reply) => {
+    const { result, body } = await predict(request.params.name, request.params.version, request.body, callContext(request, reply));
+    return reply.headers({ 'tetra-model': result.model, 'tetra-model-version': result.version }).send(body);
+  });
+  app.get('/v1/models', async () => ({
+    models: repository.list().map((m) => ({ name: m.name, versions: m.versions.filter((v) => v.state === 'ready').map((v) => v.version), ready: repository.isLoaded(m.name) })),
+  }));
+  app.get<{ Params: { name: string } }>('/v1/models/:name', async (request) => {
+    const meta = service.metadata(request.params.name);
+    return { ...meta, ready: true };
+  });
+}
+
+function instancesOf(body: unknown): InputRecord[] {
+  const instances = (body as { instances?: unknown } | null)?.instances;
+  if (typeof body !== 'object' || body === null || Array.isArray(body) || !Array.isArray(instances)) {
+    throw new TetraError('INPUT_MALFORMED', 'expected a JSON object {"instances": [{feature: value, ...}, ...]}', { field: 'instances' });
+  }
+  return instances as InputRecord[];
+}
