@@ -19,8 +19,8 @@ const ENV_ALIASES: Record<string, string[]> = {
 const LIST_SETTINGS = new Set(['server.api_keys', 'server.cors_origins']);
 
 export interface ConfigSources {
-  /** tetra.yaml path; absent = `TETRA_CONFIG`, else `./tetra.yaml` when it exists. */
-  readonly file?: string;
+  /** tetra.yaml path; absent = `TETRA_CONFIG`, else `./tetra.yaml` when it exists; null = no file. */
+  readonly file?: string | null;
   readonly env?: NodeJS.ProcessEnv;
   /** Settings from command-line flags, as nested objects (`{server: {port: 9000}}`). */
   readonly flags?: Json;
@@ -33,11 +33,10 @@ export interface ConfigSources {
  */
 export async function loadTetraConfig(sources: ConfigSources = {}): Promise<TetraConfig> {
   const env = sources.env ?? process.env;
-  const file = sources.file ?? env.TETRA_CONFIG;
+  const file = sources.file === null ? null : (sources.file ?? env.TETRA_CONFIG);
   const origin = new Map<string, string>();
   const merged: Json = {};
-  const fromFile = await readConfigFile(file ?? 'tetra.yaml', file !== undefined);
-  merge(merged, fromFile, file ?? 'tetra.yaml', origin, []);
+  if (file !== null) merge(merged, await readConfigFile(file ?? 'tetra.yaml', file !== undefined), file ?? 'tetra.yaml', origin, []);
   merge(merged, fromEnv(env, origin), '', origin, [], false);
   merge(merged, sources.flags ?? {}, 'command-line flag', origin, []);
   const parsed = tetraConfigSchema.safeParse(merged);
