@@ -117,7 +117,14 @@ export class Batcher<P, R> {
     else pending.resolve(value as R);
   }
 
-  private schedule(): void {
+  /**
+   * Arranges the next dispatch. From idle it waits for the next turn of the
+   * event loop, so calls that arrive together (one poll of the sockets)
+   * share a batch. Right after a batch, calls already queued go at once:
+   * making them wait a loop turn each would cap throughput at one batch per
+   * turn.
+   */
+  private schedule(afterBatch = false): void {
     if (this.scheduled || this.inFlight >= this.options.concurrency || this.queue.length === 0) return;
     const oldest = this.queue[0] as Pending<P, R>;
     const waitLeft = Math.min(this.options.maxWaitMs - (Date.now() - oldest.enqueuedAt), this.untilEarliestDeadline());
@@ -131,10 +138,12 @@ export class Batcher<P, R> {
       return;
     }
     this.scheduled = true;
-    setImmediate(() => {
+    const go = (): void => {
       this.scheduled = false;
       this.dispatch();
-    });
+    };
+    if (afterBatch) queueMicrotask(go);
+    else setImmediate(go);
   }
 
   /**
@@ -172,7 +181,7 @@ export class Batcher<P, R> {
       for (const p of batch) this.settle(p, undefined, asTetraError(error));
     } finally {
       this.inFlight--;
-      this.schedule();
+      this.schedule(true);
       this.notifyIdle();
     }
   }

@@ -48,8 +48,17 @@ export class Telemetry {
     this.computeSeconds.observe(labels, event.computeMs / 1000);
   };
 
+  private readonly requestChildren = new Map<string, { count: { inc(): void }; time: { observe(v: number): void } }>();
+
+  /** Counts one call and its duration. Label children are cached: this runs for every call. */
   recordRequest(model: string, version: string, mode: ServingMode, outcome: Outcome, seconds: number): void {
-    this.requests.inc({ model, version, mode, outcome });
-    this.requestSeconds.observe({ model, version, mode }, seconds);
+    const key = `${model}\u0000${version}\u0000${mode}\u0000${outcome}`;
+    let child = this.requestChildren.get(key);
+    if (!child) {
+      child = { count: this.requests.labels({ model, version, mode, outcome }), time: this.requestSeconds.labels({ model, version, mode }) };
+      this.requestChildren.set(key, child);
+    }
+    child.count.inc();
+    child.time.observe(seconds);
   }
 }

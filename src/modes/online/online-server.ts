@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { InferenceService, ModelRepository, Telemetry, TetraConfig } from '../../core/index.ts';
+import { AccessLog } from './access-log.ts';
 import { apiKeys } from './api-keys.ts';
 import { cors } from './cors.ts';
 import { httpErrorReply, type HttpErrorOptions } from './http-error.ts';
@@ -38,10 +39,12 @@ export function createOnlineServer(options: OnlineServerOptions): OnlineServer {
   const ready = (): boolean => !stopping && repository.ready();
   const app: FastifyInstance = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
-    disableRequestLogging: true,
+    logController: new AccessLog(),
     bodyLimit: server.body_limit,
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
+    // No child logger per request (it costs on every call): error logs name the request id themselves.
+    childLoggerFactory: (logger) => logger,
     forceCloseConnections: 'idle',
   });
   const errors: HttpErrorOptions = { overloadStatus: server.overload_status, retryAfterSeconds: Math.max(1, Math.ceil(server.retry_after / 1000)) };
@@ -49,13 +52,10 @@ export function createOnlineServer(options: OnlineServerOptions): OnlineServer {
   app.setErrorHandler((error, request, reply) => {
     const answer = httpErrorReply(error, errors);
     const log = answer.status >= 500 ? request.log.error.bind(request.log) : request.log.info.bind(request.log);
-    log({ code: answer.body.code, status: answer.status, err: answer.status >= 500 ? error : undefined }, answer.body.error);
+    log({ reqId: request.id, code: answer.body.code, status: answer.status, err: answer.status >= 500 ? error : undefined }, answer.body.error);
     return reply.code(answer.status).headers(answer.headers).send(answer.body);
   });
   app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: `no route ${request.method} ${request.url.split('?')[0]}`, code: 'NOT_FOUND' }));
-  app.addHook('onSend', async (request, reply) => {
-    reply.header('x-request-id', request.id);
-  });
   httpMetrics(app, telemetry.registry);
   cors(app, server.cors_origins);
   apiKeys(app, server.api_keys);

@@ -33,7 +33,7 @@ export function oipRoutes(app: FastifyInstance, service: InferenceService, repos
   const infer = async (request: FastifyRequest<{ Params: Params }>, reply: FastifyReply) => {
     const headerLength = request.headers[HEADER_LENGTH_HEADER.toLowerCase()];
     const decoded = decodeInferRequest(request.body as Buffer, headerLength === undefined ? {} : { headerLength: Number(headerLength) });
-    const ctx = withProtocolTimeout(callContext(request, reply), decoded);
+    const ctx = withProtocolTimeout(callContext(request), decoded);
     const result = await inferDecoded(service, repository, request.params, decoded, ctx);
     const encoded = encodeInferResponse({
       modelName: result.model, modelVersion: result.version, outputs: inSignatureOrder(result.tensors ?? {}, repository.resolve(result.model, result.version).model.signature.outputs),

@@ -15,11 +15,11 @@ export function recordsRoutes(app: FastifyInstance, service: InferenceService, r
     return { result, body: { predictions: result.predictions ?? [] } };
   };
   app.post<{ Params: { name: string } }>('/v1/models/:name(^[^:/]+)::predict', async (request, reply) => {
-    const { result, body } = await predict(request.params.name, undefined, request.body, callContext(request, reply));
+    const { result, body } = await predict(request.params.name, undefined, request.body, callContext(request));
     return reply.headers({ 'tetra-model': result.model, 'tetra-model-version': result.version }).send(body);
   });
   app.post<{ Params: { name: string; version: string } }>('/v1/models/:name/versions/:version(^[^:/]+)::predict', async (request, reply) => {
-    const { result, body } = await predict(request.params.name, request.params.version, request.body, callContext(request, reply));
+    const { result, body } = await predict(request.params.name, request.params.version, request.body, callContext(request));
     return reply.headers({ 'tetra-model': result.model, 'tetra-model-version': result.version }).send(body);
   });
   app.get('/v1/models', async () => ({

@@ -18,7 +18,7 @@ export function sagemakerRoutes(app: FastifyInstance, service: InferenceService,
   app.post('/invocations', async (request, reply) => {
     const model = targetModel(request, repository);
     const records = decodeInvocation(request, model, service, csvRows);
-    const result = await service.infer({ model, records, ...callContext(request, reply) });
+    const result = await service.infer({ model, records, ...callContext(request) });
     return sendPredictions(request, reply, result.predictions ?? []);
   });
 }
