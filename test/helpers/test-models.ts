@@ -4,15 +4,17 @@ import { tempDir } from './temp-dir.ts';
 
 /**
  * A JS model for serving tests: one number feature `x`, one output
- * `y = 2x + 1`, so every caller can check it got the answer to its own
- * input. Rows with x = 0 (the warm-up run) always answer at once. Other
- * batches can be slowed down, as `runtime_options` say:
- * - `control`: a key of CONTROLS; the ModelControl registered there sees
- *   every batch and may hold it (in-process servers);
+ * `y = 2x + offset` (offset 1 unless built otherwise), so every caller can
+ * check it got the answer to its own input, and which code answered.
+ * Rows with x = 0 (the warm-up run) always answer at once. Other batches
+ * can be slowed down, as `runtime_options` say:
+ * - `control`: the key of a ModelControl, which sees every batch and may
+ *   hold it (servers in the test's own process);
  * - `gate_file`: batches wait until this file exists (child processes);
+ * - `delay_ms`: the batch waits this long (without blocking the event loop);
  * - `busy_ms`: the batch computes on the event loop for this long.
  */
-export const LINEAR_MODEL_JS = `
+export const linearModelJs = (offset = 1): string => `
 import { existsSync } from 'node:fs';
 export const features = [{ name: 'x', type: 'number' }];
 export const outputs = { y: 'float64' };
@@ -22,29 +24,26 @@ export async function predict(batch, options) {
   const control = options.control === undefined ? undefined : globalThis[Symbol.for('tetra.test.model-controls')]?.get(options.control);
   if (real && control) await control.onBatch(batch.map((r) => r.x));
   if (real && options.gate_file) while (!existsSync(options.gate_file)) await new Promise((r) => setTimeout(r, 5));
+  if (real && options.delay_ms) await new Promise((r) => setTimeout(r, options.delay_ms));
   if (real && options.busy_ms) for (const end = Date.now() + options.busy_ms; Date.now() < end; );
-  return batch.map((r) => ({ y: 2 * r.x + 1 }));
+  return batch.map((r) => ({ y: 2 * r.x + ${offset} }));
 }
 `;
 
-/** The answer LINEAR_MODEL_JS gives for x. */
-export const linear = (x: number): number => 2 * x + 1;
+/** The answer linearModelJs(offset) gives for x. */
+export const linear = (x: number, offset = 1): number => 2 * x + offset;
 
 export interface LinearModelOptions {
   /** Extra model.yaml text (e.g. a `batching:` block). */
   readonly yaml?: string;
   readonly runtimeOptions?: Record<string, string | number>;
-  /** Version folders to create (default ["1"]). */
-  readonly versions?: readonly string[];
 }
 
-/** Writes a model folder `<root>/<name>` holding LINEAR_MODEL_JS. */
+/** Writes a model folder `<root>/<name>` whose version 1 holds linearModelJs(). */
 export function writeLinearModel(root: string, name: string, options: LinearModelOptions = {}): string {
   const dir = join(root, name);
-  for (const version of options.versions ?? ['1']) {
-    mkdirSync(join(dir, version), { recursive: true });
-    writeFileSync(join(dir, version, 'model.mjs'), LINEAR_MODEL_JS);
-  }
+  mkdirSync(join(dir, '1'), { recursive: true });
+  writeFileSync(join(dir, '1', 'model.mjs'), linearModelJs());
   const runtimeOptions = Object.entries(options.runtimeOptions ?? {}).map(([k, v]) => `  ${k}: ${JSON.stringify(v)}\n`).join('');
   writeFileSync(join(dir, 'model.yaml'), `runtime: js\n${runtimeOptions ? `runtime_options:\n${runtimeOptions}` : ''}${options.yaml ?? ''}`);
   return dir;

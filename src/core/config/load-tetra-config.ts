@@ -66,10 +66,21 @@ async function readConfigFile(file: string, required: boolean): Promise<Json> {
   return value as Json;
 }
 
+/**
+ * When two variables set one setting, the more specific wins, whatever
+ * their order in the environment: `TETRA_SECTION__KEY`, then the `TETRA_*`
+ * shorthands, then SAGEMAKER_BIND_TO_PORT (SageMaker only reaches the
+ * container on that port).
+ */
+function envRank(name: string): number {
+  if (name === 'SAGEMAKER_BIND_TO_PORT') return 2;
+  return Object.hasOwn(ENV_ALIASES, name) ? 1 : 0;
+}
+
 /** `TETRA_SERVER__PORT=9000` -> server.port = 9000; values are read as YAML scalars ("9000" is a number). */
 function fromEnv(env: NodeJS.ProcessEnv, origin: Map<string, string>): Json {
   const out: Json = {};
-  for (const [name, raw] of Object.entries(env)) {
+  for (const [name, raw] of Object.entries(env).sort(([a], [b]) => envRank(a) - envRank(b))) {
     if (raw === undefined) continue;
     const path = ENV_ALIASES[name] ?? (name.startsWith('TETRA_') && name.includes('__') ? name.slice(6).toLowerCase().split('__') : undefined);
     if (!path) continue;

@@ -146,9 +146,15 @@ export class ModelRepository {
     return this.names().map((n) => this.status(n));
   }
 
-  /** True when every model has at least one ready version and none is loading or failed. */
+  /**
+   * True when every model can answer: each has a ready version. A newer
+   * version still loading, or one that failed to load (a half-copied
+   * folder, a broken model.yaml), does not count against a model whose
+   * loaded version keeps serving: a reload must not take every replica out
+   * of its load balancer. A model with no ready version is not ready.
+   */
   ready(): boolean {
-    return [...this.entries.values()].every((e) => !e.error && e.versions.size > 0 && [...e.versions.values()].every((v) => v.state === 'ready'));
+    return [...this.entries.values()].every((e) => [...e.versions.values()].some((v) => v.state === 'ready'));
   }
 
   /** The served model for `name`, at `version` or the newest ready one. */
@@ -225,7 +231,7 @@ export class ModelRepository {
     let wanted: string[];
     try {
       const only = this.pinned.get(name);
-      wanted = only !== undefined ? [only] : withRolloutVersions(entry.source, selectVersions(entry.source.config?.version_policy, [...entry.source.versions.keys()], name));
+      wanted = only !== undefined ? [only] : withRolloutVersions(entry.source, name);
       entry.error = wanted.length === 0 ? new TetraError('MODEL_VERSION_NOT_FOUND', `model "${name}" has no version folders`, { model: name }) : undefined;
     } catch (error) {
       entry.error = asTetraError(error);
@@ -268,10 +274,22 @@ export class ModelRepository {
   }
 }
 
-/** A rollout's canary and shadow versions are served too, whatever the version policy selects. */
-function withRolloutVersions(source: ModelSource, selected: string[]): string[] {
+/**
+ * The versions to serve: a rollout's canary and shadow versions, plus what
+ * the version policy selects. `latest` policies pick among the other
+ * versions, since the stable version a canary splits traffic with is the
+ * newest one that is not a candidate (with `latest` over all versions, a
+ * canary that is the newest version would be the only one loaded and get
+ * every call). Pinned versions are taken as written.
+ */
+function withRolloutVersions(source: ModelSource, name: string): string[] {
+  const policy = source.config?.version_policy;
   const rollout = source.config?.rollout;
+  const present = [...source.versions.keys()];
   const extra = [rollout?.canary?.version, rollout?.shadow?.version].filter((v): v is string => v !== undefined && source.versions.has(v));
+  const stable = present.filter((v) => !extra.includes(v));
+  const pinned = typeof policy === 'object' && 'pinned' in policy;
+  const selected = selectVersions(policy, pinned || stable.length === 0 ? present : stable, name);
   return [...new Set([...selected, ...extra])].sort((a, b) => Number(a) - Number(b));
 }
 

@@ -108,7 +108,7 @@ export class InferenceService {
     return {
       model: served.name, version: served.version, predictions,
       ...(encoded ? { rows: encoded.rows, rejected: encoded.rejected } : {}),
-      ...(request.returnTensors ? { tensors: outputs } : {}),
+      ...(request.returnTensors ? { tensors: inSignatureOrder(outputs, served) } : {}),
     };
   }
 
@@ -120,7 +120,7 @@ export class InferenceService {
       }
     }
     const outputs = await this.run(served, request, tensors, request.outputs);
-    return { model: served.name, version: served.version, tensors: outputs };
+    return { model: served.name, version: served.version, tensors: inSignatureOrder(outputs, served) };
   }
 
   private run(served: ServedModel, request: InferRequest, inputs: TensorMap, outputs?: readonly string[]): Promise<TensorMap> {
@@ -128,6 +128,18 @@ export class InferenceService {
     const deadline = timeoutMs !== undefined ? Date.now() + timeoutMs : undefined;
     return served.batcher.submit({ inputs, outputs }, { deadline, signal: request.signal });
   }
+}
+
+/**
+ * Outputs in the order the answering version's signature lists them,
+ * whatever order the runtime returned. Done here, where that version is at
+ * hand: once it has answered, a reload may already have unloaded it.
+ */
+function inSignatureOrder(tensors: TensorMap, served: ServedModel): TensorMap {
+  const sorted: TensorMap = {};
+  for (const { name } of served.model.signature.outputs) if (tensors[name]) sorted[name] = tensors[name];
+  for (const [name, t] of Object.entries(tensors)) if (!sorted[name]) sorted[name] = t;
+  return sorted;
 }
 
 function sameAnswer(primary: InferResult, shadow: InferResult, labelField: string): boolean {

@@ -32,7 +32,9 @@ export function httpErrorReply(error: unknown, options: HttpErrorOptions): HttpE
   let status = httpStatusOf(e.code);
   const headers: Record<string, string> = {};
   if (e.code === 'OVERLOADED') status = options.overloadStatus;
-  if (e.code === 'OVERLOADED' || e.code === 'MODEL_NOT_READY' || e.code === 'SHUTTING_DOWN') headers['retry-after'] = String(options.retryAfterSeconds);
+  // Anything worth retrying on this server says when.
+  if (e.retriable && status === 503) headers['retry-after'] = String(options.retryAfterSeconds);
+  if (e.code === 'OVERLOADED') headers['retry-after'] = String(options.retryAfterSeconds);
   return { status, body: { error: e.message, code: e.code }, headers };
 }
 

@@ -20,6 +20,8 @@ export interface HttpApiResult {
 }
 
 const TEXT_TYPES = /^(application\/(json|jsonlines|x-ndjson)|text\/)/;
+/** Connection-level headers mean nothing to API Gateway: it owns the connection. */
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding']);
 
 /**
  * Answers a Lambda HTTP event with the same routes the server has, without
@@ -43,6 +45,8 @@ export async function answerHttpApiEvent(app: FastifyInstance, event: HttpApiEve
   const type = String(response.headers['content-type'] ?? '');
   const text = TEXT_TYPES.test(type);
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(response.headers)) if (v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : String(v);
+  for (const [k, v] of Object.entries(response.headers)) {
+    if (v !== undefined && !HOP_BY_HOP.has(k)) out[k] = Array.isArray(v) ? v.join(', ') : String(v);
+  }
   return { statusCode: response.statusCode, headers: out, body: text ? response.payload : response.rawPayload.toString('base64'), isBase64Encoded: !text };
 }

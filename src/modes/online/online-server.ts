@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import type { InferenceService, ModelRepository, Telemetry, TetraConfig } from '../../core/index.ts';
+import { TetraError, type InferenceService, type ModelRepository, type Telemetry, type TetraConfig } from '../../core/index.ts';
 import { AccessLog } from './access-log.ts';
 import { apiKeys } from './api-keys.ts';
 import { cors } from './cors.ts';
 import { httpErrorReply, type HttpErrorOptions } from './http-error.ts';
 import { httpMetrics } from './http-metrics.ts';
-import { healthRoutes } from './routes/health-routes.ts';
+import { healthRoutes, OPEN_PATHS } from './routes/health-routes.ts';
 import { opsRoutes } from './routes/ops-routes.ts';
 import { oipRoutes } from './routes/oip-routes.ts';
 import { recordsRoutes } from './routes/records-routes.ts';
@@ -46,6 +46,8 @@ export function createOnlineServer(options: OnlineServerOptions): OnlineServer {
     // No child logger per request (it costs on every call): error logs name the request id themselves.
     childLoggerFactory: (logger) => logger,
     forceCloseConnections: 'idle',
+    // Requests on connections opened before stop() get Tetra's own answers (see refuseWhileStopping).
+    return503OnClosing: false,
   });
   const errors: HttpErrorOptions = { overloadStatus: server.overload_status, retryAfterSeconds: Math.max(1, Math.ceil(server.retry_after / 1000)) };
   acceptRawBodies(app);
@@ -57,6 +59,7 @@ export function createOnlineServer(options: OnlineServerOptions): OnlineServer {
   });
   app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: `no route ${request.method} ${request.url.split('?')[0]}`, code: 'NOT_FOUND' }));
   httpMetrics(app, telemetry.registry);
+  refuseWhileStopping(app, () => stopping);
   cors(app, server.cors_origins);
   apiKeys(app, server.api_keys);
   healthRoutes(app, ready);
@@ -74,6 +77,25 @@ export function createOnlineServer(options: OnlineServerOptions): OnlineServer {
       await repository.close();
     },
   };
+}
+
+/**
+ * While stopping, the listener is closed but connections opened before may
+ * still carry requests: health checks answer (readiness says false), other
+ * new requests get 503 SHUTTING_DOWN with Retry-After, and every response,
+ * in-flight ones included, says `Connection: close`, so clients neither
+ * reuse a connection about to close nor keep the server waiting on idle
+ * keep-alive connections until they time out.
+ */
+function refuseWhileStopping(app: FastifyInstance, stopping: () => boolean): void {
+  app.addHook('onRequest', (request, _reply, done) => {
+    if (!stopping() || OPEN_PATHS.has(request.url.split('?')[0] as string)) return done();
+    done(new TetraError('SHUTTING_DOWN', 'the server is shutting down and takes no new requests; retry on another instance'));
+  });
+  app.addHook('onSend', (_request, reply, payload, done) => {
+    if (stopping()) reply.header('connection', 'close');
+    done(null, payload);
+  });
 }
 
 /** Bodies arrive as Buffers: the routes parse JSON themselves (clear errors) and need raw bytes for binary tensors and CSV. */

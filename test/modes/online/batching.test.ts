@@ -37,7 +37,7 @@ const predict = (base: string, model: string, xs: readonly number[], headers: Re
 
 function assertAnswers(res: Awaited<ReturnType<typeof postJson>>, xs: readonly number[]): void {
   assert.equal(res.status, 200, JSON.stringify(res.body));
-  assert.deepEqual(res.body.predictions.map((p: { y: number }) => p.y), xs.map(linear));
+  assert.deepEqual(res.body.predictions.map((p: { y: number }) => p.y), xs.map((x) => linear(x)));
 }
 
 function pendingRows(s: RunningServer, model: string): number {
@@ -65,8 +65,9 @@ test('64 concurrent requests coalesce into batches, and every caller gets the an
   const count = metricValue(metrics, 'tetra_batch_size_count', labels);
   assert.equal(sum, totalRows);
   assert.equal(count, control.batches.length);
-  assert.ok((sum as number) / (count as number) > 1, `mean batch size ${sum}/${count} should be above 1`);
-  assert.ok(control.batches.length < calls.length, `${calls.length} requests ran as ${control.batches.length} model calls`);
+  // Requests carry 1 to 3 rows: coalescing shows as more rows per model call than per request.
+  const perCall = (sum as number) / (count as number);
+  assert.ok(perCall > 1 && perCall > totalRows / calls.length, `${calls.length} requests (${totalRows} rows) ran as ${count} model calls`);
   assert.ok(control.batches.every((b) => b.length <= 64), 'no batch is larger than max_batch_size');
 });
 

@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { metricValue } from '../../helpers/metrics-text.ts';
 import { getJson, startServer, type RunningServer } from '../../helpers/online-server.ts';
+import { waitFor } from '../../helpers/wait-for.ts';
 import { jsModel, writeRepo } from '../../helpers/js-model-repo.ts';
 
 /** v1 answers y = x + 1, v2 y = x + 2: the body says which version answered, as the header does. */
@@ -87,20 +89,24 @@ test('Tetra-Route-Key: a key always gets the same version; different keys split 
   await server.close();
 });
 
-/** The counter value of one shadow outcome, 0 when absent. */
+/** Prometheus text of a server's /metrics. */
+async function metricsText(server: RunningServer): Promise<string> {
+  return (await getJson(`${server.url}/metrics`)).body as string;
+}
+
+/** Shadow comparisons of model "m" with `outcome`, summed over primary and shadow versions; 0 when none. */
 async function shadowCount(server: RunningServer, outcome: string): Promise<number> {
-  const text = (await getJson(`${server.url}/metrics`)).body as string;
-  const line = text.split('\n').find((l) => l.startsWith('tetra_shadow_comparisons_total{') && l.includes(`outcome="${outcome}"`));
-  return line ? Number(line.split(' ').pop()) : 0;
+  const text = await metricsText(server);
+  let total = 0;
+  for (const version of ['1', '2']) {
+    for (const shadow of ['2', '3']) total += metricValue(text, 'tetra_shadow_comparisons_total', { model: 'm', version, shadow_version: shadow, outcome }) ?? 0;
+  }
+  return total;
 }
 
 /** Waits until `check` holds: shadow calls finish after the answer, so their counts arrive later. */
-async function eventually(check: () => Promise<boolean>, what: string): Promise<void> {
-  const until = Date.now() + 10_000;
-  while (!(await check())) {
-    if (Date.now() > until) assert.fail(`timed out waiting for: ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+function eventually(check: () => Promise<boolean>, what: string): Promise<void> {
+  return waitFor(what, check, 10_000, 20);
 }
 
 const SHADOW_YAML = 'rollout:\n  shadow: { version: 2, percent: 100 }\n';
@@ -155,7 +161,7 @@ interface Gate {
   released: Promise<void>;
 }
 
-test('shadow: the answer arrives while a slow shadow is still running', async () => {
+test('shadow: the answer arrives while a slow shadow is still running', { timeout: 30_000 }, async () => {
   // The shadow waits on a gate the test opens only after it has its answer.
   const slow = jsModel('x + 1', `const gate = globalThis[Symbol.for('tetra.test.shadow-gate')]; if (gate) { gate.started(); await gate.released; }`);
   const server = await startServer({ repository: writeRepo({ m: { yaml: SHADOW_YAML, versions: { '1': jsModel('x + 1'), '2': slow } } }) });
@@ -180,5 +186,48 @@ test('shadow: the answer arrives while a slow shadow is still running', async ()
     release();
     delete (globalThis as Record<symbol, unknown>)[GATE];
   }
+  await server.close();
+});
+
+test('shadow: a busy shadow is skipped rather than queued behind itself', { timeout: 30_000 }, async () => {
+  const slow = jsModel('x + 1', `const gate = globalThis[Symbol.for('tetra.test.shadow-gate')]; if (gate) { gate.started(); await gate.released; }`);
+  const yaml = `${SHADOW_YAML}batching: { max_batch_size: 1 }\n`;
+  const server = await startServer({ repository: writeRepo({ m: { yaml, versions: { '1': jsModel('x + 1'), '2': slow } } }) });
+  let release!: () => void;
+  let started!: () => void;
+  const shadowStarted = new Promise<void>((r) => (started = r));
+  (globalThis as Record<symbol, unknown>)[GATE] = { started, released: new Promise<void>((r) => (release = r)) } satisfies Gate;
+  try {
+    // The first copy runs (and waits at the gate), the second queues, the three after it find the queue full.
+    assert.equal((await predict(server, 1)).status, 200);
+    await shadowStarted;
+    for (let x = 2; x <= 5; x++) assert.equal((await predict(server, x)).body, expectedBody('1', x));
+    assert.equal(await shadowCount(server, 'skipped'), 3);
+    release();
+    await eventually(async () => (await shadowCount(server, 'agree')) === 2, 'the running and the queued copies are compared');
+    assert.equal(await shadowCount(server, 'skipped'), 3);
+  } finally {
+    release();
+    delete (globalThis as Record<symbol, unknown>)[GATE];
+  }
+  await server.close();
+});
+
+test('canary and shadow together: the shadow never answers, and is compared with whichever version did', async () => {
+  const yaml = 'rollout:\n  canary: { version: 2, percent: 30 }\n  shadow: { version: 3, percent: 100 }\n';
+  const server = await startServer({ repository: writeRepo({ m: { yaml, versions: { '1': jsModel('x + 1'), '2': jsModel('x + 2'), '3': jsModel('x + 1') } } }) });
+  const answers = await pooled(300, 8, (i) => predict(server, i));
+  answers.forEach((a, i) => assert.equal(a.body, expectedBody(a.version as string, i)));
+  const byVersion = (v: string): number => answers.filter((a) => a.version === v).length;
+  assert.equal(byVersion('1') + byVersion('2'), 300, 'only the stable and canary versions answer');
+  assert.ok(byVersion('2') > 0 && byVersion('1') > 0);
+  // Version 3 computes like version 1: it agrees with v1's answers and disagrees with v2's.
+  await eventually(async () => (await shadowCount(server, 'agree')) + (await shadowCount(server, 'disagree')) + (await shadowCount(server, 'skipped')) === 300, 'every call is compared or skipped');
+  const text = await metricsText(server);
+  const count = (version: string, outcome: string): number => metricValue(text, 'tetra_shadow_comparisons_total', { model: 'm', version, shadow_version: '3', outcome }) ?? 0;
+  assert.equal(count('1', 'disagree'), 0);
+  assert.equal(count('2', 'agree'), 0);
+  assert.equal(count('1', 'agree') + count('1', 'skipped'), byVersion('1'));
+  assert.equal(count('2', 'disagree') + count('2', 'skipped'), byVersion('2'));
   await server.close();
 });

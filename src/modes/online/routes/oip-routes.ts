@@ -36,7 +36,7 @@ export function oipRoutes(app: FastifyInstance, service: InferenceService, repos
     const ctx = withProtocolTimeout(callContext(request), decoded);
     const result = await inferDecoded(service, repository, request.params, decoded, ctx);
     const encoded = encodeInferResponse({
-      modelName: result.model, modelVersion: result.version, outputs: inSignatureOrder(result.tensors ?? {}, repository.resolve(result.model, result.version).model.signature.outputs),
+      modelName: result.model, modelVersion: result.version, outputs: result.tensors ?? {},
       ...(decoded.id !== undefined ? { id: decoded.id } : {}),
       ...(decoded.outputs ? { requested: decoded.outputs } : {}),
       binaryDefault: decoded.parameters.binary_data_output === true,
@@ -56,15 +56,10 @@ function inferDecoded(service: InferenceService, repository: ModelRepository, pa
   if (Object.keys(decoded.inputs).every((n) => inputNames.includes(n)) || !features) {
     return service.infer({ ...target, tensors: decoded.inputs, ...(outputs ? { outputs } : {}) });
   }
-  return service.infer({ ...target, records: columnsToRecords(decoded.inputs, features), returnTensors: true });
-}
-
-/** Outputs in the order the model's signature lists them, whatever order the runtime returned. */
-function inSignatureOrder(tensors: TensorMap, specs: readonly { name: string }[]): TensorMap {
-  const sorted: TensorMap = {};
-  for (const { name } of specs) if (tensors[name]) sorted[name] = tensors[name];
-  for (const [name, t] of Object.entries(tensors)) if (!sorted[name]) sorted[name] = t;
-  return sorted;
+  // The online-features key (e.g. card_id) is a column too: the features it looks up may be left out.
+  const key = served.enricher?.spec.keyField;
+  const columns = key !== undefined && !features.includes(key) ? [...features, key] : features;
+  return service.infer({ ...target, records: columnsToRecords(decoded.inputs, columns), returnTensors: true });
 }
 
 /** The OIP `timeout` parameter is in microseconds (as Triton defines it); the Tetra-Timeout header wins. */

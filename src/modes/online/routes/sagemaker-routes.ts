@@ -73,8 +73,21 @@ function jsonRecords(body: unknown): InputRecord[] {
   throw new TetraError('INPUT_MALFORMED', 'expected a JSON record, a list of records or {"instances": [...]}');
 }
 
+const OUTPUT_TYPES = new Set(['application/json', 'application/jsonlines', 'text/csv']);
+
+/** The output type the Accept header ranks highest (by q, then order) among those Tetra writes; JSON otherwise. */
+function preferredOutput(accept: string | undefined): string {
+  const ranked = (accept ?? '').split(',').map((part, order) => {
+    const [type = '', ...params] = part.split(';').map((p) => p.trim());
+    const q = params.find((p) => /^q=/i.test(p));
+    return { type: type.toLowerCase(), q: q === undefined ? 1 : Number(q.slice(2)), order };
+  });
+  ranked.sort((a, b) => b.q - a.q || a.order - b.order);
+  return ranked.find((r) => r.q > 0 && OUTPUT_TYPES.has(r.type))?.type ?? 'application/json';
+}
+
 function sendPredictions(request: FastifyRequest, reply: FastifyReply, predictions: PredictionRecord[]): FastifyReply {
-  const accept = (request.headers.accept ?? 'application/json').split(',')[0]?.split(';')[0]?.trim().toLowerCase();
+  const accept = preferredOutput(request.headers.accept);
   if (accept === 'text/csv') {
     const lines = predictions.map((p) => Object.values(p).map(csvCell).join(','));
     return reply.header('content-type', 'text/csv').send(lines.join('\n') + '\n');
