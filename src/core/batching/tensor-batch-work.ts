@@ -30,11 +30,15 @@ export function tensorBatchWork(model: LoadedModel): BatchWork<TensorCall, Tenso
  * names, dtypes and per-row shapes, and the same requested outputs.
  */
 function callKey(call: TensorCall): string {
-  const inputs = Object.keys(call.inputs).sort().map((name) => {
+  const names = Object.keys(call.inputs);
+  if (names.length > 1) names.sort();
+  let key = call.outputs === undefined ? '*' : call.outputs.join(',');
+  for (const name of names) {
     const t = call.inputs[name] as Tensor;
-    return `${name}:${t.dtype}:${t.shape.slice(1).join('x')}`;
-  });
-  return `${inputs.join(',')}|${call.outputs?.join(',') ?? '*'}`;
+    key += `|${name}:${t.dtype}`;
+    for (let d = 1; d < t.shape.length; d++) key += `x${t.shape[d]}`;
+  }
+  return key;
 }
 
 function batchRows(inputs: TensorMap): number {

@@ -162,9 +162,8 @@ export class ModelRepository {
     const entry = this.entries.get(name);
     if (!entry) throw new TetraError('MODEL_NOT_FOUND', `no model named "${name}"${this.knownNames()}`, { model: name });
     if (version !== undefined) return this.resolveVersion(name, entry, version);
-    const ready = [...entry.versions.values()].filter((v) => v.state === 'ready');
-    const newest = ready[ready.length - 1];
-    if (newest?.served) return newest.served;
+    const newest = newestReady(entry);
+    if (newest) return newest;
     throw notReady(name, entry);
   }
 
@@ -291,6 +290,13 @@ function withRolloutVersions(source: ModelSource, name: string): string[] {
   const pinned = typeof policy === 'object' && 'pinned' in policy;
   const selected = selectVersions(policy, pinned || stable.length === 0 ? present : stable, name);
   return [...new Set([...selected, ...extra])].sort((a, b) => Number(a) - Number(b));
+}
+
+/** The newest ready version: looked up on every call, so walked without allocating. */
+function newestReady(entry: Entry): ServedModel | undefined {
+  let newest: ServedModel | undefined;
+  for (const v of entry.versions.values()) if (v.state === 'ready' && v.served) newest = v.served;
+  return newest;
 }
 
 /** Records a version's state, keeping the map in numeric version order. */

@@ -99,7 +99,8 @@ export class InferenceService {
       throw new TetraError('INPUT_MALFORMED', `model "${served.name}" takes tensors, not records: its inputs are ${served.model.signature.inputs.map((s) => s.name).join(', ')}`, { model: served.name });
     }
     const firstRow = request.firstRow ?? 0;
-    const { records, rejected: unkeyed } = await enrichRecords(served, request, firstRow);
+    // No lookup, no await: most models have no online features and this runs for every call.
+    const { records, rejected: unkeyed } = served.enricher ? await enrichRecords(served, request, firstRow) : { records: request.records ?? [], rejected: [] };
     const encoded = request.keepGoing ? encodeLenientSkipping(encoder, records, firstRow, unkeyed) : undefined;
     const matrix = encoded ? encoded.tensor : encoder.encode(records, firstRow);
     const rows = matrix.shape[0] as number;
