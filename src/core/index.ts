@@ -19,3 +19,4 @@ export { rolloutSchema, type RolloutConfig } from './rollout/rollout-config.ts';
 export { splitTraffic, type TrafficDecision } from './rollout/traffic-split.ts';
 export { predictionsAgree, tensorsAgree } from './rollout/shadow-compare.ts';
 export { warmUp } from './repository/warm-up.ts';
+export { halfBitsToNumber, numberToHalfBits } from './float16.ts';

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeOutputs, halfToNumber, type OutputSpec } from '../../src/core/codec/output-decoder.ts';
+import { decodeOutputs, type OutputSpec } from '../../src/core/codec/output-decoder.ts';
+import { halfBitsToNumber } from '../../src/core/float16.ts';
 import { TetraError } from '../../src/core/errors/index.ts';
 
 const base: OutputSpec = { task: 'binary', scoreOutput: 'p', threshold: 0.5, probabilityField: 'probability', probabilitiesField: 'probabilities', labelField: 'label', valueField: 'prediction' };
@@ -40,9 +41,9 @@ test('an output without one value per row is a model failure, not missing fields
 });
 
 test('half precision bits decode to numbers', () => {
-  assert.equal(halfToNumber(0x3c00), 1);
-  assert.equal(halfToNumber(0x3555), 0.333251953125);
-  assert.equal(halfToNumber(0x0001), 2 ** -24);
-  assert.equal(halfToNumber(0xfc00), -Infinity);
-  assert.ok(Number.isNaN(halfToNumber(0x7e00)));
+  assert.equal(halfBitsToNumber(0x3c00), 1);
+  assert.equal(halfBitsToNumber(0x3555), 0.333251953125);
+  assert.equal(halfBitsToNumber(0x0001), 2 ** -24);
+  assert.equal(halfBitsToNumber(0xfc00), -Infinity);
+  assert.ok(Number.isNaN(halfBitsToNumber(0x7e00)));
 });

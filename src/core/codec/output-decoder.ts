@@ -1,5 +1,6 @@
 import { TetraError } from '../errors/index.ts';
 import type { ModelTask } from '../model/model-description.ts';
+import { halfBitsToNumber } from '../float16.ts';
 import type { Tensor, TensorMap } from '../tensor.ts';
 
 /** How a model's output tensors become named fields of a prediction record. */
@@ -103,19 +104,9 @@ function rowWidth(t: Tensor): number {
 /** A numeric tensor's values as plain numbers (float16 bits decoded). */
 function numbers(t: Tensor): ArrayLike<number> {
   if (t.dtype === 'string' || t.dtype === 'bool') throw new TetraError('MODEL_RUN_FAILED', `the score output holds ${t.dtype} values, not numbers`);
-  if (t.dtype === 'float16') return Array.from(t.data as Uint16Array, halfToNumber);
+  if (t.dtype === 'float16') return Array.from(t.data as Uint16Array, halfBitsToNumber);
   if (t.dtype === 'int64' || t.dtype === 'uint64') return Array.from(t.data as BigInt64Array, Number);
   return t.data as ArrayLike<number>;
-}
-
-/** IEEE 754 half precision bits to a number. */
-export function halfToNumber(bits: number): number {
-  const sign = bits & 0x8000 ? -1 : 1;
-  const exponent = (bits >> 10) & 0x1f;
-  const fraction = bits & 0x3ff;
-  if (exponent === 0) return sign * fraction * 2 ** -24;
-  if (exponent === 0x1f) return fraction ? Number.NaN : sign * Infinity;
-  return sign * (1 + fraction / 1024) * 2 ** (exponent - 15);
 }
 
 /** One row of a tensor as a JSON-friendly value: a scalar, or an array when the row has several values. */
@@ -124,7 +115,7 @@ export function rowValue(t: Tensor, row: number, width: number): unknown {
   const plain = (v: unknown): unknown => {
     if (typeof v === 'bigint') return Number(v);
     if (t.dtype === 'bool') return v === 1;
-    if (t.dtype === 'float16') return halfToNumber(v as number);
+    if (t.dtype === 'float16') return halfBitsToNumber(v as number);
     return v;
   };
   if (width === 1 && t.shape.length <= 1) return plain(data[row]);

@@ -7,4 +7,3 @@ export {
   serverMetadata, modelMetadata, platformOf, errorBody, OIP_EXTENSIONS,
   type OipServerMetadata, type OipModelMetadata, type OipTensorMetadata,
 } from './metadata.ts';
-export { halfBitsToNumber, numberToHalfBits } from './float16.ts';

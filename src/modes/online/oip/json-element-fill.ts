@@ -1,6 +1,6 @@
 import type { DType, TensorData } from '../../../core/index.ts';
 import { HOST_LITTLE_ENDIAN } from './byte-order.ts';
-import { numberToHalfBits } from './float16.ts';
+import { numberToHalfBits } from '../../../core/index.ts';
 import { elementError, type TensorPlace } from './tensor-place.ts';
 
 /**

@@ -1,5 +1,5 @@
 import type { Tensor } from '../../../core/index.ts';
-import { halfBitsToNumber, numberToHalfBits } from './float16.ts';
+import { halfBitsToNumber, numberToHalfBits } from '../../../core/index.ts';
 
 /**
  * A tensor's data as a flat, row-major JSON array text. Written by hand

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Tensor, TensorMap } from '../../../../src/core/index.ts';
-import { decodeInferRequest, encodeInferResponse, numberToHalfBits } from '../../../../src/modes/online/oip/index.ts';
+import { numberToHalfBits, type Tensor, type TensorMap } from '../../../../src/core/index.ts';
+import { decodeInferRequest, encodeInferResponse } from '../../../../src/modes/online/oip/index.ts';
 import { binaryBody, expectTetraError, halfValue, parseResponse } from './oip-test-helpers.ts';
 
 /** One tensor per datatype, with the values most likely to go wrong. */

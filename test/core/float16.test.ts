@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { halfBitsToNumber, numberToHalfBits } from '../../../../src/modes/online/oip/index.ts';
+import { halfBitsToNumber, numberToHalfBits } from '../../src/core/index.ts';
 import { halfValue } from './oip-test-helpers.ts';
 
 test('every half value converts to a number and back to the same bits', () => {
