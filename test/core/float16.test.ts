@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { halfBitsToNumber, numberToHalfBits } from '../../src/core/index.ts';
-import { halfValue } from './oip-test-helpers.ts';
+import { halfValue } from '../modes/online/oip/oip-test-helpers.ts';
 
 test('every half value converts to a number and back to the same bits', () => {
   for (let bits = 0; bits < 0x10000; bits++) {
