@@ -57,8 +57,11 @@ export function createOnlineServer(options: OnlineServerOptions): OnlineServer {
     log({ reqId: request.id, code: answer.body.code, status: answer.status, err: answer.status >= 500 ? error : undefined }, answer.body.error);
     return reply.code(answer.status).headers(answer.headers).send(answer.body);
   });
-  app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: `no route ${request.method} ${request.url.split('?')[0]}`, code: 'NOT_FOUND' }));
-  httpMetrics(app, telemetry.registry);
+  const metrics = httpMetrics(app, telemetry.registry);
+  app.setNotFoundHandler((request, reply) => {
+    metrics.notFound(request.method);
+    return reply.code(404).send({ error: `no route ${request.method} ${request.url.split('?')[0]}`, code: 'NOT_FOUND' });
+  });
   refuseWhileStopping(app, () => stopping);
   cors(app, server.cors_origins);
   apiKeys(app, server.api_keys);

@@ -114,3 +114,15 @@ test('metrics, OpenAPI and request ids', async () => {
   assert.equal(openapi.body.openapi, '3.1.0');
   assert.ok(openapi.body.paths['/v2/models/{name}/infer']);
 });
+
+test('the in-flight gauge returns to zero after refused and unmatched requests', async () => {
+  const secured = await startServer({ repository: REPO, server: { api_keys: ['secret-key-1'] } });
+  await postJson(`${secured.url}/v1/models/fraud-xgb:predict`, { instances: [] });
+  await getJson(`${secured.url}/no/such/route`, { authorization: 'Bearer secret-key-1' });
+  await postJson(`${secured.url}/v1/models/fraud-xgb:predict`, { instances: records.slice(0, 1) }, { authorization: 'Bearer secret-key-1' });
+  const metrics = await getJson(`${secured.url}/metrics`, { authorization: 'Bearer secret-key-1' });
+  assert.match(metrics.body, /tetra_http_in_flight 1\b/, 'only the metrics request itself is in flight');
+  assert.match(metrics.body, /tetra_http_requests_total\{method="POST",route="\/v1\/models\/:name:predict",status="200"\} 1/);
+  assert.match(metrics.body, /tetra_http_requests_total\{method="GET",route="unmatched",status="404"\} 1/);
+  await secured.close();
+});
