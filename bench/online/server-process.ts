@@ -15,8 +15,9 @@ export async function startProcess(args: readonly string[], env: Record<string, 
   const url = await new Promise<string>((resolve, reject) => {
     const lines = createInterface({ input: child.stdout as NonNullable<ChildProcess['stdout']> });
     lines.on('line', (line) => {
-      const address = (() => { try { return (JSON.parse(line) as { address?: string }).address; } catch { return undefined; } })();
-      if (address) resolve(address);
+      const entry = (() => { try { return JSON.parse(line) as { address?: string; msg?: string }; } catch { return undefined; } })();
+      // Tetra logs its address twice: listening (models loading), then serving; the floor once, without a message.
+      if (entry?.address && (entry.msg === undefined || entry.msg.startsWith('tetra serving'))) resolve(entry.address);
     });
     child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code} before listening`)));
   });

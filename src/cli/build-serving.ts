@@ -15,11 +15,17 @@ export interface Serving {
   readonly service: InferenceService;
   readonly featureStores: ReadonlyMap<string, OnlineFeatureStore>;
   readonly server: OnlineServer;
+  /** Reads the repository and loads (and warms) every model; readiness stays false until it is done. */
+  load(): Promise<void>;
   /** Stops the server (drain) and closes the feature stores. */
   close(): Promise<void>;
 }
 
-/** Builds the repository, loads and warms every model, and creates (not starts) the HTTP server. */
+/**
+ * Builds the repository and the HTTP server (not started, models not yet
+ * loaded): a server can listen first, answering liveness while the models
+ * load, and turn ready once `load()` is done.
+ */
 export async function buildServing(config: TetraConfig): Promise<Serving> {
   const logger = pino({ name: 'tetra', level: config.logging.level });
   const telemetry = new Telemetry({ logger });
@@ -38,15 +44,17 @@ export async function buildServing(config: TetraConfig): Promise<Serving> {
   });
   for (const [name, path] of Object.entries(config.models)) repository.addFile(name, resolve(path));
   const service = new InferenceService(repository, telemetry);
-  await repository.scan();
-  await repository.loadAll();
-  reportModels(repository, logger);
+  const load = async (): Promise<void> => {
+    await repository.scan();
+    await repository.loadAll();
+    reportModels(repository, logger);
+  };
   const server = createOnlineServer({ service, repository, telemetry, server: config.server, logger, csvRows });
   const close = async (): Promise<void> => {
     await server.stop();
     await Promise.all([...featureStores.values()].map((s) => s.close()));
   };
-  return { logger, telemetry, repository, service, featureStores, server, close };
+  return { logger, telemetry, repository, service, featureStores, server, load, close };
 }
 
 function reportModels(repository: ModelRepository, logger: Logger): void {

@@ -22,6 +22,7 @@ export async function handler(event: HttpApiEvent): Promise<HttpApiResult> {
 
 async function start(): Promise<Serving> {
   const serving = await buildServing(await loadTetraConfig());
+  await serving.load();
   await serving.server.app.ready();
   return serving;
 }

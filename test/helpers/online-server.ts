@@ -17,6 +17,7 @@ export async function startServer(settings: Record<string, unknown>): Promise<Ru
   const logging = { level: 'silent', ...((settings.logging as object | undefined) ?? {}) };
   const config = await loadTetraConfig({ file: null, env: {}, flags: { ...settings, server, logging } });
   const serving = await buildServing(config);
+  await serving.load();
   const address = await serving.server.listen();
   let closed = false;
   const close = async (): Promise<void> => {

@@ -17,6 +17,8 @@ export async function serveCommand(options: ServeOptions): Promise<void> {
   const serving = await buildServing(config);
   const { logger, server, repository } = serving;
   const address = await server.listen();
+  logger.info({ address }, `tetra listening on ${address}; loading models`);
+  await serving.load();
   logger.info({ address, models: repository.names() }, `tetra serving on ${address}`);
   const reload = startReloading(repository, config.server.reload_interval, logger);
   await untilSignal();

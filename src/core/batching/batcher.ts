@@ -45,6 +45,11 @@ export class Batcher<P, R> {
     return this.queuedRows;
   }
 
+  /** True once close() was called: the batcher takes no new calls. */
+  get closing(): boolean {
+    return this.closed;
+  }
+
   /** Calls waiting plus batches running. */
   get busy(): boolean {
     return this.queue.length > 0 || this.inFlight > 0;
@@ -84,7 +89,8 @@ export class Batcher<P, R> {
       timer: undefined, onAbort: undefined, settled: false, resolve, reject,
     };
     // Timers and listeners only for calls that asked for them: the common call pays nothing.
-    if (options.deadline !== undefined) {
+    // Node fires longer timers at once (after a warning): such a deadline is checked when the answer comes.
+    if (options.deadline !== undefined && options.deadline - Date.now() <= MAX_TIMER_MS) {
       pending.timer = setTimeout(() => this.fail(pending, expired()), Math.max(0, options.deadline - Date.now()));
       pending.timer.unref();
     }
@@ -283,6 +289,8 @@ export class Batcher<P, R> {
     for (const w of waiters) w();
   }
 }
+
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 function expired(): TetraError {
   return new TetraError('DEADLINE_EXCEEDED', 'the request deadline passed before the model answered');

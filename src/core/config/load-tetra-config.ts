@@ -43,7 +43,7 @@ export async function loadTetraConfig(sources: ConfigSources = {}): Promise<Tetr
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.map((issue) => {
     const path = issue.code === 'unrecognized_keys' ? formatPath([...issue.path, ...issue.keys.slice(0, 1)]) : formatPath(issue.path);
-    const from = origin.get(path) ?? file ?? 'tetra.yaml';
+    const from = sourceOf(origin, path) ?? file ?? 'tetra.yaml';
     const what = issue.code === 'unrecognized_keys' ? `unknown setting "${issue.keys.join('", "')}"` : issue.message;
     return { path, text: `${path} (from ${from}): ${what}` };
   });
@@ -91,13 +91,36 @@ function fromEnv(env: NodeJS.ProcessEnv, origin: Map<string, string>): Json {
   return out;
 }
 
+/**
+ * Numbers, booleans and YAML lists/maps (`[a, b]`, `{...}`) are converted;
+ * anything else stays the string it is (`::`, `/data/models #1`, `2024`
+ * for a folder name are strings; the schema decides whether that is valid).
+ */
 function scalar(raw: string): unknown {
-  try {
-    return parseDocument(raw).toJS() ?? raw;
-  } catch {
-    return raw;
+  const t = raw.trim();
+  if (t === 'true' || t === 'false') return t === 'true';
+  if (/^-?\d+(\.\d+)?$/.test(t)) return Number(t);
+  if (t.startsWith('[') || t.startsWith('{')) {
+    try {
+      return parseDocument(t).toJS() ?? raw;
+    } catch {
+      return raw;
+    }
   }
+  return raw;
 }
+
+/** Where a setting came from: recorded for it or for the nearest enclosing setting (`server.api_keys[0]` -> `server.api_keys`). */
+function sourceOf(origin: ReadonlyMap<string, string>, path: string): string | undefined {
+  for (let p = path; p !== ''; p = p.replace(/(\[\d+\]|\.[^.[]+|^[^.[]+)$/, '')) {
+    const found = origin.get(p);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** Keys that would reach Object.prototype through a merge. */
+const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 function setPath(target: Json, path: readonly string[], value: unknown): void {
   let node = target;
@@ -111,6 +134,7 @@ function setPath(target: Json, path: readonly string[], value: unknown): void {
 /** Deep-merges `source` into `target`, remembering where each leaf came from. */
 function merge(target: Json, source: Json, label: string, origin: Map<string, string>, path: string[], record = true): void {
   for (const [key, value] of Object.entries(source)) {
+    if (UNSAFE_KEYS.has(key)) throw new TetraError('CONFIG_INVALID', `invalid configuration: ${[...path, key].join('.')} (from ${label || 'the environment'}): "${key}" is not a setting`, { path: [...path, key].join('.') });
     const here = [...path, key];
     if (isPlainObject(value) && isPlainObject(target[key])) {
       merge(target[key] as Json, value, label, origin, here, record);

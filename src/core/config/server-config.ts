@@ -28,6 +28,8 @@ const server = z.strictObject({
   retry_after: durationMs.default(1000),
   /** How often to look for new or removed model versions; 0 turns it off. */
   reload_interval: durationMs.default(10_000),
+  /** A request whose body has not fully arrived by then is cut off (slow clients must not hold memory). */
+  request_timeout: durationMs.default(30_000),
   /** On SIGTERM: how long in-flight requests may take before the process exits anyway. */
   shutdown_grace: durationMs.default(30_000),
 });

@@ -23,6 +23,8 @@ export interface EnrichOptions {
   /** Report rows with an unusable key in `rejected` instead of failing the call (batch mode's rejects). */
   readonly lenient?: boolean;
   readonly signal?: AbortSignal;
+  /** What is left of the caller's own budget; the lookup takes the smaller of it and the configured timeout. */
+  readonly timeoutMs?: number;
 }
 
 export interface EnrichedBatch {
@@ -57,7 +59,7 @@ export class OnlineFeatureEnricher {
 
   async enrich(records: readonly InputRecord[], options: EnrichOptions = {}): Promise<EnrichedBatch> {
     const plan = this.plan(records, options);
-    const hashes = await this.lookup(plan.keys, options.signal);
+    const hashes = await this.lookup(plan.keys, options.signal, options.timeoutMs);
     const out = records.map((record, i) => {
       const key = plan.rowKeys[i];
       return key === undefined ? record : this.fill(record, hashes.get(key));
@@ -87,9 +89,10 @@ export class OnlineFeatureEnricher {
   }
 
   /** Reads the keys' hashes; on a store failure, fails or answers "no hashes" (then the defaults apply) per on_error. */
-  private async lookup(keys: readonly string[], signal: AbortSignal | undefined): Promise<Map<string, FeatureHash | undefined>> {
+  private async lookup(keys: readonly string[], signal: AbortSignal | undefined, callerMs: number | undefined): Promise<Map<string, FeatureHash | undefined>> {
     if (keys.length === 0) return new Map();
-    const { features, timeoutMs } = this.spec;
+    const { features } = this.spec;
+    const timeoutMs = callerMs === undefined ? this.spec.timeoutMs : Math.min(callerMs, this.spec.timeoutMs);
     try {
       const read = Promise.resolve().then(() => this.store.read(keys, features, { timeoutMs, signal }));
       const hashes = await withDeadline(read, timeoutMs, signal, 'the store');

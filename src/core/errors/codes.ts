@@ -20,6 +20,10 @@ export const ERROR_CODES = {
   // What was asked for does not exist.
   MODEL_NOT_FOUND: { status: 404, retriable: false, summary: 'no model with that name' },
   MODEL_VERSION_NOT_FOUND: { status: 404, retriable: false, summary: 'the model has no such version' },
+  ROUTE_NOT_FOUND: { status: 404, retriable: false, summary: 'no HTTP route with that method and path' },
+
+  // Access.
+  UNAUTHORIZED: { status: 401, retriable: false, summary: 'an API key is required, or the one given is not valid' },
 
   // Model files and configuration.
   MODEL_FILE_UNREADABLE: { status: 500, retriable: false, summary: 'the model file could not be read' },

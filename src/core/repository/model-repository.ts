@@ -41,6 +41,8 @@ interface Entry {
   error?: TetraError;
   /** The sync in progress, so concurrent loads of one model run one after another. */
   syncing?: Promise<void>;
+  /** The folder's latest scan failed; `source` is the last good one. */
+  scanError?: TetraError;
 }
 
 /**
@@ -51,6 +53,8 @@ interface Entry {
 export class ModelRepository {
   private readonly entries = new Map<string, Entry>();
   private readonly pinned = new Map<string, string>();
+  /** loadAll() has finished once: before that the repository is not ready, whatever it holds. */
+  private initialised = false;
   private closed = false;
 
   private loadOptions: LoadVersionOptions;
@@ -91,8 +95,14 @@ export class ModelRepository {
     const found = await scanRepository(this.options.root);
     for (const source of found) {
       const entry = this.entries.get(source.name);
-      if (entry) entry.source = source;
-      else this.entries.set(source.name, { source, versions: new Map() });
+      if (!entry) this.entries.set(source.name, { source, versions: new Map() });
+      // A folder that became invalid (a half-written model.yaml) keeps its last good source: its
+      // rollout keeps routing as before while the error is reported.
+      else if (source.error && entry.versions.size > 0) entry.scanError = source.error;
+      else {
+        entry.source = source;
+        entry.scanError = undefined;
+      }
     }
     const present = new Set(found.map((s) => s.name));
     for (const [name, entry] of this.entries) {
@@ -107,6 +117,7 @@ export class ModelRepository {
   /** Loads every known model; failures are recorded per model, not thrown. */
   async loadAll(): Promise<void> {
     for (const name of this.entries.keys()) await this.sync(name).catch(() => undefined);
+    this.initialised = true;
   }
 
   /** Loads the versions of one model its policy selects and unloads the others. Throws the first failure. */
@@ -139,7 +150,7 @@ export class ModelRepository {
 
   status(name: string): ModelStatus {
     const entry = this.entry(name);
-    return { name, source: entry.source, versions: [...entry.versions.values()], error: entry.error };
+    return { name, source: entry.source, versions: [...entry.versions.values()], error: entry.scanError ?? entry.error };
   }
 
   list(): ModelStatus[] {
@@ -154,7 +165,7 @@ export class ModelRepository {
    * of its load balancer. A model with no ready version is not ready.
    */
   ready(): boolean {
-    return [...this.entries.values()].every((e) => [...e.versions.values()].some((v) => v.state === 'ready'));
+    return this.initialised && [...this.entries.values()].every((e) => [...e.versions.values()].some((v) => v.state === 'ready'));
   }
 
   /** The served model for `name`, at `version` or the newest ready one. */
@@ -223,9 +234,10 @@ export class ModelRepository {
    * the old one serving.
    */
   private async syncNow(entry: Entry, name: string): Promise<void> {
-    if (entry.source.error) {
-      entry.error = entry.source.error;
-      throw entry.error;
+    const invalid = entry.scanError ?? entry.source.error;
+    if (invalid) {
+      entry.error = invalid;
+      throw invalid;
     }
     let wanted: string[];
     try {

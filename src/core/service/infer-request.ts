@@ -24,6 +24,8 @@ export interface InferRequest {
   readonly returnTensors?: boolean;
   /** Milliseconds the caller will wait; after that the call fails with DEADLINE_EXCEEDED. */
   readonly timeoutMs?: number;
+  /** Absolute time (ms since epoch) by which the answer must be ready; derived from `timeoutMs` when absent. */
+  readonly deadline?: number;
   readonly signal?: AbortSignal;
   readonly mode?: ServingMode;
   /** Keeps one entity on one side of a canary split (e.g. a card id); random split without it. */

@@ -43,14 +43,14 @@ export class InferenceService {
     try {
       const { primary, shadow } = this.repository.route(request.model, request.version, request.routeKey);
       served = primary;
-      const result = await this.inferServed(primary, request);
+      const result = await this.inferServed(primary, withDeadline(request));
       this.telemetry?.recordRequest(primary.name, primary.version, mode, 'ok', (performance.now() - started) / 1000);
       if (shadow) this.shadow(shadow, request, result);
       return result;
     } catch (error) {
-      // Calls for unknown or unready models are counted too, under the name asked for.
+      // Calls for unknown models are counted under "unknown": callers must not be able to mint label values.
       const seconds = (performance.now() - started) / 1000;
-      this.telemetry?.recordRequest(served?.name ?? request.model, served?.version ?? request.version ?? '', mode, asTetraError(error).code, seconds);
+      this.telemetry?.recordRequest(served?.name ?? 'unknown', served?.version ?? '', mode, asTetraError(error).code, seconds);
       throw error;
     }
   }
@@ -61,9 +61,15 @@ export class InferenceService {
    * rather than queued: shadow traffic must not slow live traffic.
    */
   private shadow(shadow: ServedModel, request: InferRequest, primary: InferResult): void {
-    const record = (outcome: 'agree' | 'disagree' | 'failed' | 'skipped'): void => this.telemetry?.recordShadow(shadow.name, primary.version, shadow.version, outcome);
+    const record = (outcome: 'agree' | 'disagree' | 'failed' | 'skipped'): void => {
+      try {
+        this.telemetry?.recordShadow(shadow.name, primary.version, shadow.version, outcome);
+      } catch {
+        // Metrics must not turn into an unhandled rejection.
+      }
+    };
     if (shadow.batcher.pendingRows >= shadow.batcher.options.maxBatchSize) return record('skipped');
-    const copy: InferRequest = { ...request, version: shadow.version, signal: undefined, timeoutMs: undefined };
+    const copy: InferRequest = { ...request, version: shadow.version, signal: undefined, timeoutMs: undefined, deadline: undefined };
     setImmediate(() => {
       this.inferServed(shadow, copy).then(
         (answer) => record(sameAnswer(primary, answer, shadow.schema.outputs.labelField) ? 'agree' : 'disagree'),
@@ -125,9 +131,10 @@ export class InferenceService {
   }
 
   private run(served: ServedModel, request: InferRequest, inputs: TensorMap, outputs?: readonly string[]): Promise<TensorMap> {
-    const timeoutMs = request.timeoutMs ?? served.defaultTimeoutMs;
-    const deadline = timeoutMs !== undefined ? Date.now() + timeoutMs : undefined;
-    return served.batcher.submit({ inputs, outputs }, { deadline, signal: request.signal });
+    const deadline = request.deadline ?? (served.defaultTimeoutMs !== undefined ? Date.now() + served.defaultTimeoutMs : undefined);
+    // A reload may have retired this version while the call awaited its feature lookup: the newest version takes it.
+    const target = served.batcher.closing && request.version === undefined ? this.repository.resolve(served.name) : served;
+    return target.batcher.submit({ inputs, outputs }, { deadline, signal: request.signal });
   }
 }
 
@@ -143,6 +150,12 @@ function inSignatureOrder(tensors: TensorMap, served: ServedModel): TensorMap {
   return sorted;
 }
 
+/** The caller's budget becomes one absolute deadline, shared by the feature lookup and the model call. */
+function withDeadline(request: InferRequest): InferRequest {
+  if (request.timeoutMs === undefined || request.deadline !== undefined) return request;
+  return { ...request, deadline: Date.now() + request.timeoutMs };
+}
+
 function sameAnswer(primary: InferResult, shadow: InferResult, labelField: string): boolean {
   if (primary.predictions && shadow.predictions) return predictionsAgree(primary.predictions, shadow.predictions, labelField);
   if (primary.tensors && shadow.tensors) return tensorsAgree(primary.tensors, shadow.tensors);
@@ -153,5 +166,6 @@ function sameAnswer(primary: InferResult, shadow: InferResult, labelField: strin
 async function enrichRecords(served: ServedModel, request: InferRequest, firstRow: number): Promise<EnrichedBatch> {
   const records = request.records ?? [];
   if (!served.enricher) return { records, rejected: [] };
-  return served.enricher.enrich(records, { firstRow, lenient: request.keepGoing === true, signal: request.signal });
+  const timeLeftMs = request.deadline !== undefined ? Math.max(0, request.deadline - Date.now()) : undefined;
+  return served.enricher.enrich(records, { firstRow, lenient: request.keepGoing === true, signal: request.signal, ...(timeLeftMs !== undefined ? { timeoutMs: timeLeftMs } : {}) });
 }

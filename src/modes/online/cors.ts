@@ -7,7 +7,10 @@ export function cors(app: FastifyInstance, origins: readonly string[]): void {
   app.addHook('onRequest', async (request, reply) => {
     const origin = request.headers.origin;
     if (!origin || !(any || origins.includes(origin))) return;
-    reply.header('access-control-allow-origin', any ? '*' : origin).header('vary', 'Origin');
+    reply
+      .header('access-control-allow-origin', any ? '*' : origin)
+      .header('vary', 'Origin')
+      .header('access-control-expose-headers', 'inference-header-content-length, retry-after, x-request-id, tetra-model, tetra-model-version');
     if (request.method !== 'OPTIONS') return;
     return reply
       .code(204)

@@ -28,7 +28,13 @@ const FASTIFY_CODES: Record<string, TetraError['code']> = {
  * Protocol (`{"error": "..."}`) and adds the stable code.
  */
 export function httpErrorReply(error: unknown, options: HttpErrorOptions): HttpErrorReply {
+  const framework = frameworkClientError(error);
+  if (framework) return framework;
   const e = fromFastify(error) ?? asTetraError(error);
+  // An unexpected failure's own message (a JS error) says nothing to the caller and may say too much.
+  if (!TetraError.is(error) && !fromFastify(error) && httpStatusOf(e.code) >= 500) {
+    return { status: 500, body: { error: 'internal error; the server log has the details', code: 'INTERNAL' }, headers: {} };
+  }
   let status = httpStatusOf(e.code);
   const headers: Record<string, string> = {};
   if (e.code === 'OVERLOADED') status = options.overloadStatus;
@@ -36,6 +42,14 @@ export function httpErrorReply(error: unknown, options: HttpErrorOptions): HttpE
   if (e.retriable && status === 503) headers['retry-after'] = String(options.retryAfterSeconds);
   if (e.code === 'OVERLOADED') headers['retry-after'] = String(options.retryAfterSeconds);
   return { status, body: { error: e.message, code: e.code }, headers };
+}
+
+/** Other client errors the HTTP stack raises (bad URL encoding, URI too long...): their own status, our body. */
+function frameworkClientError(error: unknown): HttpErrorReply | undefined {
+  if (TetraError.is(error)) return undefined;
+  const status = (error as { statusCode?: unknown } | null)?.statusCode;
+  if (typeof status !== 'number' || status < 400 || status >= 500 || fromFastify(error)) return undefined;
+  return { status, body: { error: (error as Error).message, code: 'INPUT_MALFORMED' }, headers: {} };
 }
 
 function fromFastify(error: unknown): TetraError | undefined {

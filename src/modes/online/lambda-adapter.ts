@@ -9,7 +9,7 @@ export interface HttpApiEvent {
   readonly cookies?: readonly string[];
   readonly body?: string;
   readonly isBase64Encoded?: boolean;
-  readonly requestContext: { readonly http: { readonly method: string }; readonly stage?: string; readonly requestId?: string };
+  readonly requestContext: { readonly http: { readonly method: string }; readonly stage?: string; readonly requestId?: string; readonly domainName?: string };
 }
 
 export interface HttpApiResult {
@@ -17,6 +17,19 @@ export interface HttpApiResult {
   headers: Record<string, string>;
   body: string;
   isBase64Encoded: boolean;
+}
+
+/**
+ * The default execute-api URL carries a named stage in the path
+ * (`/prod/v1/...`); a custom domain or Function URL does not, and a route
+ * that merely starts like the stage name must be left alone.
+ */
+function withoutStage(event: HttpApiEvent): string {
+  const { stage, domainName } = event.requestContext;
+  const onExecuteApi = domainName === undefined || domainName.includes('.execute-api.');
+  if (!stage || stage === '$default' || !onExecuteApi) return event.rawPath;
+  if (event.rawPath === `/${stage}`) return '/';
+  return event.rawPath.startsWith(`/${stage}/`) ? event.rawPath.slice(stage.length + 1) : event.rawPath;
 }
 
 const TEXT_TYPES = /^(application\/(json|jsonlines|x-ndjson)|text\/)/;
@@ -29,8 +42,11 @@ const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding']);
  * path (`/prod/v1/...`) is dropped.
  */
 export async function answerHttpApiEvent(app: FastifyInstance, event: HttpApiEvent): Promise<HttpApiResult> {
-  const stage = event.requestContext.stage;
-  const path = stage && stage !== '$default' && event.rawPath.startsWith(`/${stage}/`) ? event.rawPath.slice(stage.length + 1) : event.rawPath;
+  if (typeof event?.rawPath !== 'string' || typeof event.requestContext?.http?.method !== 'string') {
+    const error = 'not an HTTP API (payload 2.0) or Function URL event: rawPath and requestContext.http.method are required';
+    return { statusCode: 400, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ error, code: 'INPUT_MALFORMED' }), isBase64Encoded: false };
+  }
+  const path = withoutStage(event);
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(event.headers ?? {})) if (v !== undefined) headers[k.toLowerCase()] = v;
   if (event.cookies?.length) headers.cookie = event.cookies.join('; ');

@@ -46,6 +46,7 @@ export function createOnlineServer(options: OnlineServerOptions): OnlineServer {
     // No child logger per request (it costs on every call): error logs name the request id themselves.
     childLoggerFactory: (logger) => logger,
     forceCloseConnections: 'idle',
+    requestTimeout: server.request_timeout,
     // Requests on connections opened before stop() get Tetra's own answers (see refuseWhileStopping).
     return503OnClosing: false,
   });
@@ -60,13 +61,13 @@ export function createOnlineServer(options: OnlineServerOptions): OnlineServer {
   const metrics = httpMetrics(app, telemetry.registry);
   app.setNotFoundHandler((request, reply) => {
     metrics.notFound(request.method);
-    return reply.code(404).send({ error: `no route ${request.method} ${request.url.split('?')[0]}`, code: 'NOT_FOUND' });
+    return reply.code(404).send({ error: `no route ${request.method} ${request.url.split('?')[0]}`, code: 'ROUTE_NOT_FOUND' });
   });
   refuseWhileStopping(app, () => stopping);
   cors(app, server.cors_origins);
   apiKeys(app, server.api_keys);
   healthRoutes(app, ready);
-  oipRoutes(app, service, repository, ready);
+  oipRoutes(app, service, repository);
   recordsRoutes(app, service, repository);
   sagemakerRoutes(app, service, repository, options.csvRows);
   opsRoutes(app, telemetry);

@@ -45,8 +45,12 @@ export function optionalParameters(value: unknown, path: string): JsonObject {
 }
 
 /** A tensor shape: non-negative integers. `field` names the tensor in errors. */
+const MAX_RANK = 32;
+
 export function requireShape(value: unknown, path: string, field: string): number[] {
   const dims = requireArray(value, path, field);
+  // Nested data is walked once per dimension: an absurd rank would exhaust the stack.
+  if (dims.length > MAX_RANK) throw malformed(path, `${dims.length} dimensions; at most ${MAX_RANK} are accepted`, field);
   const shape = new Array<number>(dims.length);
   for (let i = 0; i < dims.length; i++) {
     const d = dims[i];

@@ -14,6 +14,7 @@ export interface TensorPlace {
 export function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object' && value !== null) return 'an object';
   const text = JSON.stringify(value) ?? String(value);
   const kind = value === null ? 'null' : typeof value;
   return `${kind} ${text.length > 40 ? `${text.slice(0, 40)}...` : text}`;

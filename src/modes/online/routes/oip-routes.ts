@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { TetraError, type InferenceService, type InputRecord, type ModelRepository, type Tensor, type TensorMap } from '../../../core/index.ts';
+import { TetraError, halfBitsToNumber, type InferenceService, type InputRecord, type ModelRepository, type Tensor, type TensorMap } from '../../../core/index.ts';
 import { callContext, type CallContext } from '../call-context.ts';
 import { decodeInferRequest, encodeInferResponse, HEADER_LENGTH_HEADER, modelMetadata, platformOf, serverMetadata, type OipInferRequest } from '../oip/index.ts';
 
@@ -15,7 +15,7 @@ type Params = { name: string; version?: string };
  * features (one column each) are turned into records and go through the
  * model's schema, as MLServer's columnar requests do.
  */
-export function oipRoutes(app: FastifyInstance, service: InferenceService, repository: ModelRepository, isReady: () => boolean): void {
+export function oipRoutes(app: FastifyInstance, service: InferenceService, repository: ModelRepository): void {
   app.get('/v2', async () => serverMetadata({ name: SERVER_NAME, version: SERVER_VERSION }));
   const metadata = async (request: FastifyRequest<{ Params: Params }>) => {
     const meta = service.metadata(request.params.name, request.params.version);
@@ -23,16 +23,24 @@ export function oipRoutes(app: FastifyInstance, service: InferenceService, repos
   };
   app.get('/v2/models/:name', metadata);
   app.get('/v2/models/:name/versions/:version', metadata);
+  /** 200 `{name, ready: true}` or 503 `{name, ready: false}`; an unknown model or version is 404. */
   const ready = async (request: FastifyRequest<{ Params: Params }>, reply: FastifyReply) => {
-    service.metadata(request.params.name, request.params.version);
-    const ok = isReady() || repository.isLoaded(request.params.name);
-    return reply.code(ok ? 200 : 503).send({ name: request.params.name, ready: ok });
+    const { name, version } = request.params;
+    let ok = true;
+    try {
+      repository.resolve(name, version);
+    } catch (error) {
+      if (!TetraError.is(error) || error.code !== 'MODEL_NOT_READY') throw error;
+      ok = false;
+    }
+    return reply.code(ok ? 200 : 503).send({ name, ready: ok });
   };
   app.get('/v2/models/:name/ready', ready);
   app.get('/v2/models/:name/versions/:version/ready', ready);
   const infer = async (request: FastifyRequest<{ Params: Params }>, reply: FastifyReply) => {
     const headerLength = request.headers[HEADER_LENGTH_HEADER.toLowerCase()];
-    const decoded = decodeInferRequest(request.body as Buffer, headerLength === undefined ? {} : { headerLength: Number(headerLength) });
+    const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+    const decoded = decodeInferRequest(body, headerLength === undefined ? {} : { headerLength: Number(headerLength) });
     const ctx = withProtocolTimeout(callContext(request), decoded);
     const result = await inferDecoded(service, repository, request.params, decoded, ctx);
     const encoded = encodeInferResponse({
@@ -53,12 +61,17 @@ function inferDecoded(service: InferenceService, repository: ModelRepository, pa
   const inputNames = served.model.signature.inputs.map((i) => i.name);
   const features = served.schema.encoder?.features.map((f) => f.name);
   const outputs = decoded.outputs?.map((o) => o.name);
-  if (Object.keys(decoded.inputs).every((n) => inputNames.includes(n)) || !features) {
+  const sent = Object.keys(decoded.inputs);
+  if (sent.every((n) => inputNames.includes(n)) || !features) {
     return service.infer({ ...target, tensors: decoded.inputs, ...(outputs ? { outputs } : {}) });
   }
   // The online-features key (e.g. card_id) is a column too: the features it looks up may be left out.
   const key = served.enricher?.spec.keyField;
   const columns = key !== undefined && !features.includes(key) ? [...features, key] : features;
+  const stranger = sent.find((n) => !inputNames.includes(n) && !columns.includes(n));
+  if (stranger !== undefined) {
+    throw new TetraError('INPUT_TENSOR_UNKNOWN', `input "${stranger}" is neither an input (${inputNames.join(', ')}) nor a feature of the model (${features.join(', ')})`, { field: stranger });
+  }
   return service.infer({ ...target, records: columnsToRecords(decoded.inputs, columns), returnTensors: true });
 }
 
@@ -95,5 +108,6 @@ function plain(t: Tensor, i: number): unknown {
   const v = (t.data as ArrayLike<unknown>)[i];
   if (typeof v === 'bigint') return Number(v);
   if (t.dtype === 'bool') return v === 1;
+  if (t.dtype === 'float16') return halfBitsToNumber(v as number);
   return v;
 }

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { TetraError, type InferenceService, type InputRecord, type ModelRepository } from '../../../core/index.ts';
 import { callContext } from '../call-context.ts';
 import { parseJsonBody } from '../request-options.ts';
@@ -9,19 +9,14 @@ import { parseJsonBody } from '../request-options.ts';
  * `{"predictions": [{...}, ...]}`, and model listings under `/v1/models`.
  */
 export function recordsRoutes(app: FastifyInstance, service: InferenceService, repository: ModelRepository): void {
-  const predict = async (name: string, version: string | undefined, body: unknown, ctx: ReturnType<typeof callContext>) => {
-    const instances = instancesOf(parseJsonBody(body));
-    const result = await service.infer({ model: name, ...(version !== undefined ? { version } : {}), records: instances, ...ctx });
-    return { result, body: { predictions: result.predictions ?? [] } };
+  const predict = async (request: FastifyRequest<{ Params: { name: string; version?: string } }>, reply: FastifyReply) => {
+    const { name, version } = request.params;
+    const instances = instancesOf(parseJsonBody(request.body));
+    const result = await service.infer({ model: name, ...(version !== undefined ? { version } : {}), records: instances, ...callContext(request) });
+    return reply.headers({ 'tetra-model': result.model, 'tetra-model-version': result.version }).send({ predictions: result.predictions ?? [] });
   };
-  app.post<{ Params: { name: string } }>('/v1/models/:name(^[^:/]+)::predict', async (request, reply) => {
-    const { result, body } = await predict(request.params.name, undefined, request.body, callContext(request));
-    return reply.headers({ 'tetra-model': result.model, 'tetra-model-version': result.version }).send(body);
-  });
-  app.post<{ Params: { name: string; version: string } }>('/v1/models/:name/versions/:version(^[^:/]+)::predict', async (request, reply) => {
-    const { result, body } = await predict(request.params.name, request.params.version, request.body, callContext(request));
-    return reply.headers({ 'tetra-model': result.model, 'tetra-model-version': result.version }).send(body);
-  });
+  app.post('/v1/models/:name(^[^:/]+)::predict', predict);
+  app.post('/v1/models/:name/versions/:version(^[^:/]+)::predict', predict);
   app.get('/v1/models', async () => ({
     models: repository.list().map((m) => ({ name: m.name, versions: m.versions.filter((v) => v.state === 'ready').map((v) => v.version), ready: repository.isLoaded(m.name) })),
   }));

@@ -47,7 +47,9 @@ function featureNames(service: InferenceService, model: string): string[] {
 
 /** CSV rows are feature values in schema order; a first row of feature names is a header and is skipped. */
 function csvRecords(rows: string[][], names: string[]): InputRecord[] {
-  const body = rows.length > 0 && rows[0]?.every((cell, i) => cell.trim() === names[i]) ? rows.slice(1) : rows;
+  const first = rows[0];
+  const isHeader = first !== undefined && first.length === names.length && first.every((cell, i) => cell.trim() === names[i]);
+  const body = isHeader ? rows.slice(1) : rows;
   return body.map((cells, row) => {
     if (cells.length !== names.length) {
       throw new TetraError('INPUT_MALFORMED', `row ${row}: ${cells.length} values but the model takes ${names.length} features (${names.join(', ')})`, { row });
