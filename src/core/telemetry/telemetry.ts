@@ -50,7 +50,7 @@ export class Telemetry {
 
   private readonly requestChildren = new Map<string, { count: { inc(): void }; time: { observe(v: number): void } }>();
 
-  /** Counts one call and its duration. Label children are cached: this runs for every call. */
+  /** Counts one call and its duration. Label children are cached (prom-client still checks their labels on each update). */
   recordRequest(model: string, version: string, mode: ServingMode, outcome: Outcome, seconds: number): void {
     const key = `${model}\u0000${version}\u0000${mode}\u0000${outcome}`;
     let child = this.requestChildren.get(key);

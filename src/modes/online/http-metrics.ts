@@ -4,9 +4,10 @@ import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 /**
  * HTTP-level metrics: requests by route and status, duration, requests in
  * flight. The hooks are attached per route as routes are added, with their
- * labels bound then: nothing per request reads the route's options (a
- * getter that builds an object) or hashes label sets. Call before adding
- * routes; `notFound` counts requests that match no route.
+ * label children made then, so no request reads the route's options (a
+ * getter that builds an object). prom-client still checks the child's
+ * labels on each update. Call before adding routes; `notFound` counts
+ * requests that match no route.
  */
 export function httpMetrics(app: FastifyInstance, registry: Registry): { notFound(method: string): void } {
   const registers = [registry];
