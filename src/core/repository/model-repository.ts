@@ -1,10 +1,7 @@
-import type { BatchEvent, BatcherOptions } from '../batching/batch-work.ts';
 import type { ModelConfigFile } from '../config/model-config.ts';
-import type { OnlineFeatureStore } from '../enrich/online-feature-store.ts';
 import type { LoadContext } from '../model/model-runtime.ts';
 import { TetraError, asTetraError } from '../errors/index.ts';
 import { bareModelSource, scanRepository, type ModelSource } from './model-folder.ts';
-import type { RuntimeRegistry } from './runtime-registry.ts';
 import { loadServedModel, unloadServedModel, type LoadVersionOptions, type ServedModel } from './served-model.ts';
 import { splitTraffic } from '../rollout/traffic-split.ts';
 import { selectVersions } from './version-policy.ts';

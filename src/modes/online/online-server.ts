@@ -36,7 +36,7 @@ export interface OnlineServer {
 export function createOnlineServer(options: OnlineServerOptions): OnlineServer {
   const { service, repository, telemetry, server, logger } = options;
   let stopping = false;
-  const ready = (): boolean => !stopping && repository.ready();
+  const ready = (): boolean => !stopping && service.ready();
   const app: FastifyInstance = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     logController: new AccessLog(),

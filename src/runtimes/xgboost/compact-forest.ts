@@ -34,7 +34,7 @@ export class CompactForest implements MarginEvaluator {
   private readonly numOutputs: number;
 
   constructor(source: ForestSource) {
-    const b = new CompactBuilder(source);
+    const b = new CompactBuilder();
     source.trees.forEach((tree, t) => b.addTree(tree, source.weights ? (source.weights[t] as number) : 1));
     this.roots = Int32Array.from(b.roots);
     this.groups = source.groups;
@@ -112,8 +112,6 @@ class CompactBuilder {
   readonly catCount: number[] = [];
   readonly catCodes: number[] = [];
   readonly leafVectors: number[] = [];
-
-  constructor(private readonly source: ForestSource) {}
 
   /** Breadth-first, so each split's children can be allocated as an adjacent pair. */
   addTree(tree: ParsedTree, weight: number): void {

@@ -4,6 +4,6 @@ export type { OipRequestedOutput } from './requested-outputs.ts';
 export { HEADER_LENGTH_HEADER } from './request-body.ts';
 export { encodeInferResponse, type EncodeInferResponseArgs, type EncodedInferResponse } from './encode-infer-response.ts';
 export {
-  serverMetadata, modelMetadata, platformOf, errorBody, OIP_EXTENSIONS,
+  serverMetadata, modelMetadata, platformOf, OIP_EXTENSIONS,
   type OipServerMetadata, type OipModelMetadata, type OipTensorMetadata,
 } from './metadata.ts';

@@ -1,4 +1,4 @@
-import { TetraError, type ModelSignature, type RuntimeName, type TensorSpec } from '../../../core/index.ts';
+import type { ModelSignature, RuntimeName, TensorSpec } from '../../../core/index.ts';
 import { oipFromDType, type OipDatatype } from './datatypes.ts';
 
 /** `$metadata_server_response`. */
@@ -61,10 +61,4 @@ export function modelMetadata(args: {
 
 function tensorMetadata(spec: TensorSpec): OipTensorMetadata {
   return { name: spec.name, datatype: oipFromDType(spec.dtype), shape: [...spec.shape] };
-}
-
-/** `{"error": "..."}`, the body of every failed OIP call. A TetraError's message already says what and where. */
-export function errorBody(error: unknown): { error: string } {
-  if (TetraError.is(error) || error instanceof Error) return { error: error.message };
-  return { error: String(error) };
 }
