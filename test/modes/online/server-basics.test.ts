@@ -1,15 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { PROJECT_ROOT } from '../../helpers/fixtures.ts';
+import { FRAUD_FEATURES, FRAUD_REPO as REPO, SAMPLE_EXPECTED as expected, SAMPLE_RECORDS } from '../../helpers/fraud-sample.ts';
 import { getJson, postJson, startServer } from '../../helpers/online-server.ts';
 
-const REPO = join(PROJECT_ROOT, 'examples', 'fraud', 'models');
-const SAMPLE = readFileSync(join(PROJECT_ROOT, 'examples', 'fraud', 'data', 'sample.csv'), 'utf8').trim().split('\n');
-const HEADER = (SAMPLE[0] as string).split(',');
-const records = SAMPLE.slice(1, 21).map((line) => Object.fromEntries(line.split(',').map((v, i) => [HEADER[i], v === '' ? null : v])));
-const expected = JSON.parse(readFileSync(join(PROJECT_ROOT, 'examples', 'fraud', 'data', 'sample.expected.json'), 'utf8')) as Record<string, number[]>;
+const records = SAMPLE_RECORDS.slice(0, 20);
 
 const server = await startServer({ repository: REPO });
 
@@ -42,8 +36,7 @@ test('OIP: server and model metadata, readiness, and inference by tensors and by
   assert.equal(byTensor.body.id, 'r1');
   assert.deepEqual(byTensor.body.outputs.map((o: { name: string }) => o.name), ['prediction']);
   const record = records[0] as Record<string, unknown>;
-  const columns = ['amount', 'mcc', 'hour', 'is_foreign', 'card_age_days', 'distance_from_home_km', 'device_changed', 'is_online', 'txn_count_1h', 'txn_count_24h', 'amount_sum_24h', 'avg_amount_30d'];
-  const inputs = columns.map((name) => ({ name, shape: [1], datatype: 'BYTES', data: [String(record[name] ?? '')] }));
+  const inputs = FRAUD_FEATURES.map((name) => ({ name, shape: [1], datatype: 'BYTES', data: [String(record[name] ?? '')] }));
   const byColumns = await postJson(`${server.url}/v2/models/fraud-xgb/infer`, { inputs });
   assert.equal(byColumns.status, 200, JSON.stringify(byColumns.body));
   const prediction = byColumns.body.outputs.find((o: { name: string }) => o.name === 'prediction').data[0];
