@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pino, type Logger } from 'pino';
 import { CsvParser } from '../adapters/io/csv-parser.ts';
-import { InferenceService, ModelRepository, Telemetry, type OnlineFeatureStore, type TetraConfig } from '../core/index.ts';
+import { InferenceService, ModelRepository, Telemetry, batcherOptionsFrom, type OnlineFeatureStore, type TetraConfig } from '../core/index.ts';
 import { createOnlineServer, type OnlineServer } from '../modes/online/online-server.ts';
 import { openFeatureStores } from './feature-stores.ts';
 import { allRuntimes } from './runtimes.ts';
@@ -36,7 +36,7 @@ export async function buildServing(config: TetraConfig): Promise<Serving> {
   const repository = new ModelRepository({
     runtimes: allRuntimes(),
     ...(useRoot ? { root } : {}),
-    batching: { maxBatchSize: b.max_batch_size, maxQueueRows: b.max_queue, maxWaitMs: b.max_wait },
+    batching: batcherOptionsFrom(b),
     ...(b.timeout !== undefined ? { defaultTimeoutMs: b.timeout } : {}),
     onBatch: telemetry.onBatch,
     featureStores,

@@ -60,7 +60,7 @@ export async function loadServedModel(source: ModelSource, version: string, opti
     const schema = compileModelSchema(config, model, where);
     const online = config?.online_features;
     const enricher = online ? compileOnlineFeatures(online, { model: source.name, schema, stores: options.featureStores, where }) : undefined;
-    const batching = { ...options.batching, ...batcherOptionsFrom(config) };
+    const batching = { ...options.batching, ...batcherOptionsFrom(config?.batching) };
     let served: ServedModel;
     const batcher = new Batcher(tensorBatchWork(model), batching, (event) => options.onBatch?.(served, event));
     const defaultTimeoutMs = config?.batching?.timeout ?? options.defaultTimeoutMs;
@@ -73,8 +73,8 @@ export async function loadServedModel(source: ModelSource, version: string, opti
   }
 }
 
-function batcherOptionsFrom(config: ModelConfigFile | undefined): Partial<BatcherOptions> {
-  const b = config?.batching;
+/** The `batching` section of tetra.yaml or model.yaml (durations already in ms) as Batcher options; absent keys stay absent. */
+export function batcherOptionsFrom(b: { max_batch_size?: number; max_queue?: number; max_wait?: number } | undefined): Partial<BatcherOptions> {
   if (!b) return {};
   return {
     ...(b.max_batch_size !== undefined ? { maxBatchSize: b.max_batch_size } : {}),
