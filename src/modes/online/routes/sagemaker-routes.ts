@@ -17,7 +17,7 @@ const TARGET_MODEL_HEADER = 'x-amzn-sagemaker-target-model';
 export function sagemakerRoutes(app: FastifyInstance, service: InferenceService, repository: ModelRepository, csvRows: CsvRows): void {
   app.post('/invocations', async (request, reply) => {
     const model = targetModel(request, repository);
-    const records = decodeInvocation(request, model, service, csvRows);
+    const records = decodeInvocation(request, model, repository, csvRows);
     const result = await service.infer({ model, records, ...callContext(request) });
     return sendPredictions(request, reply, result.predictions ?? []);
   });
@@ -32,17 +32,17 @@ function targetModel(request: FastifyRequest, repository: ModelRepository): stri
   return names[0] as string;
 }
 
-function decodeInvocation(request: FastifyRequest, model: string, service: InferenceService, csvRows: CsvRows): InputRecord[] {
+function decodeInvocation(request: FastifyRequest, model: string, repository: ModelRepository, csvRows: CsvRows): InputRecord[] {
   const type = (request.headers['content-type'] ?? 'application/json').split(';')[0]?.trim().toLowerCase();
-  const text = Buffer.isBuffer(request.body) ? request.body.toString('utf8') : '';
-  if (type === 'text/csv') return csvRecords(csvRows(text), featureNames(service, model));
-  if (type === 'application/jsonlines' || type === 'application/x-ndjson') return jsonLines(text);
+  const text = (): string => (Buffer.isBuffer(request.body) ? request.body.toString('utf8') : '');
   if (type === 'application/json') return jsonRecords(parseJsonBody(request.body));
+  if (type === 'text/csv') return csvRecords(csvRows(text()), featureNames(repository, model));
+  if (type === 'application/jsonlines' || type === 'application/x-ndjson') return jsonLines(text());
   throw new TetraError('INPUT_MALFORMED', `content type ${type} is not supported: send application/json, application/jsonlines or text/csv`, { field: 'content-type' });
 }
 
-function featureNames(service: InferenceService, model: string): string[] {
-  return service.metadata(model).features?.map((f) => f.name) ?? [];
+function featureNames(repository: ModelRepository, model: string): string[] {
+  return repository.resolve(model).schema.encoder?.features.map((f) => f.name) ?? [];
 }
 
 /** CSV rows are feature values in schema order; a first row of feature names is a header and is skipped. */
