@@ -1,7 +1,10 @@
 import { parseArgs } from 'node:util';
 import { TetraError } from '../core/index.ts';
 import { modelsInspectCommand, modelsListCommand } from './commands/models.ts';
+import { batchCommand } from './commands/batch.ts';
 import { predictCommand } from './commands/predict.ts';
+import { DATASET_FORMATS, type DatasetFormat } from './dataset-io.ts';
+import type { ProgressStyle } from '../modes/batch/index.ts';
 import { serveCommand } from './commands/serve.ts';
 import { INPUT_FORMATS, type InputFormat } from './input-source.ts';
 import { USAGE } from './usage.ts';
@@ -22,6 +25,18 @@ const OPTIONS = {
   host: { type: 'string' },
   port: { type: 'string' },
   model: { type: 'string', multiple: true },
+  output: { type: 'string' },
+  'input-format': { type: 'string' },
+  'output-format': { type: 'string' },
+  'keep-columns': { type: 'string' },
+  rejects: { type: 'string' },
+  'max-rejects': { type: 'string' },
+  'chunk-rows': { type: 'string' },
+  shard: { type: 'string' },
+  'shard-key': { type: 'string' },
+  force: { type: 'boolean' },
+  summary: { type: 'string' },
+  progress: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
 } as const;
@@ -29,14 +44,13 @@ const OPTIONS = {
 /** Runs the command line; returns the process exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
   try {
-    await dispatch(argv);
-    return 0;
+    return (await dispatch(argv)) ?? 0;
   } catch (error) {
     return report(error);
   }
 }
 
-async function dispatch(argv: readonly string[]): Promise<void> {
+async function dispatch(argv: readonly string[]): Promise<number | void> {
   const { values, positionals } = parse(argv);
   if (values.version) {
     process.stdout.write(`tetra ${await packageVersion()}\n`);
@@ -63,6 +77,7 @@ async function dispatch(argv: readonly string[]): Promise<void> {
       format: inputFormat(values.format), batchSize: positiveInt(values['batch-size'], '--batch-size'),
     });
   }
+  if (command === 'batch') return batch(rest, values, repo);
   if (command === 'serve') {
     return serveCommand({
       config: values.config, repo: values.repo, host: values.host, models: values.model ?? [],
@@ -70,6 +85,33 @@ async function dispatch(argv: readonly string[]): Promise<void> {
     });
   }
   throw new UsageError(`unknown command "${command}"`);
+}
+
+type Values = ReturnType<typeof parse>['values'];
+
+function batch(rest: readonly string[], values: Values, repo: string): Promise<number> {
+  if (rest.length > 0) throw new UsageError(`batch takes no arguments (got "${rest.join(' ')}"); use --model, --input and --output`);
+  const model = values.model?.[0];
+  if (!model || values.model?.length !== 1) throw new UsageError('batch needs exactly one --model (a model name or file)');
+  if (!values.input) throw new UsageError('batch needs --input (a file, folder, glob, or - for stdin)');
+  if (!values.output) throw new UsageError('batch needs --output (a file, or - for stdout)');
+  return batchCommand({
+    model, repo, version: values['model-version'], input: values.input, output: values.output,
+    inputFormat: datasetFormat(values['input-format'], '--input-format'), outputFormat: datasetFormat(values['output-format'], '--output-format'),
+    delimiter: values.delimiter, keepColumns: values['keep-columns'], rejects: values.rejects, maxRejects: values['max-rejects'],
+    chunkRows: positiveInt(values['chunk-rows'], '--chunk-rows'), shard: values.shard, shardKey: values['shard-key'],
+    force: values.force, summary: values.summary, progress: progressStyle(values.progress),
+  });
+}
+
+function datasetFormat(value: string | undefined, flag: string): DatasetFormat | undefined {
+  if (value === undefined || (DATASET_FORMATS as readonly string[]).includes(value)) return value as DatasetFormat | undefined;
+  throw new UsageError(`${flag} must be one of ${DATASET_FORMATS.join(', ')}, got "${value}"`);
+}
+
+function progressStyle(value: string | undefined): ProgressStyle | undefined {
+  if (value === undefined || value === 'bar' || value === 'log' || value === 'none') return value;
+  throw new UsageError(`--progress must be bar, log or none, got "${value}"`);
 }
 
 function parse(argv: readonly string[]): ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>> {

@@ -20,3 +20,4 @@ export { splitTraffic, type TrafficDecision } from './rollout/traffic-split.ts';
 export { predictionsAgree, tensorsAgree } from './rollout/shadow-compare.ts';
 export { warmUp } from './repository/warm-up.ts';
 export { halfBitsToNumber, numberToHalfBits } from './float16.ts';
+export * from './dataset/index.ts';

@@ -70,12 +70,19 @@ function checkHeader(cells: string[], source: string): string[] {
   return names;
 }
 
+/**
+ * Records inherit from one object without a prototype: a column named
+ * __proto__ or constructor is just a column, and unlike objects made with
+ * Object.create(null), which V8 keeps as hash tables, records of one header
+ * share a fast hidden class.
+ */
+const RECORD_PROTOTYPE: object = Object.create(null) as object;
+
 function toRecord(header: string[], cells: string[], missing: Set<string>, source: string, line: number): InputRecord {
   if (cells.length !== header.length) {
     throw new TetraError('INPUT_MALFORMED', `${source} line ${line}: ${cells.length} cells but the header has ${header.length} columns`, { file: source, line });
   }
-  // No prototype: a column named __proto__ or constructor is just a column.
-  const record: Record<string, string | null> = Object.create(null) as Record<string, string | null>;
+  const record = Object.create(RECORD_PROTOTYPE) as Record<string, string | null>;
   for (let i = 0; i < header.length; i++) {
     const cell = cells[i] as string;
     record[header[i] as string] = missing.has(cell) ? null : cell;

@@ -39,6 +39,14 @@ export const ERROR_CODES = {
   SHUTTING_DOWN: { status: 503, retriable: true, summary: 'Tetra is stopping and takes no new work' },
   CANCELLED: { status: 499, retriable: true, summary: 'the caller cancelled the request' },
   FEATURE_STORE_UNAVAILABLE: { status: 503, retriable: true, summary: 'the online feature store did not answer in time or could not be reached' },
+  FEATURE_STORE_BAD_DATA: { status: 500, retriable: false, summary: 'the online feature store holds a value the model cannot use (wrong type, unknown category, a key that is not a hash)' },
+  DATA_STORE_UNAVAILABLE: { status: 503, retriable: true, summary: 'a database or data source could not be reached' },
+
+  // Datasets and jobs (batch mode).
+  INPUT_UNREADABLE: { status: 400, retriable: false, summary: 'an input file or table could not be opened or read' },
+  OUTPUT_FAILED: { status: 500, retriable: true, summary: 'the output could not be written' },
+  JOB_MISMATCH: { status: 409, retriable: false, summary: 'an unfinished job at this output was started with different arguments' },
+  JOB_TOO_MANY_REJECTS: { status: 422, retriable: false, summary: 'more input rows were rejected than the job allows' },
 
   // Tetra or the model failed.
   MODEL_RUN_FAILED: { status: 500, retriable: false, summary: 'the model failed while computing' },

@@ -1,0 +1,178 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { TetraError, type DatasetColumn, type DatasetReader, type DatasetSize, type InputRecord, type ReadOptions, type RowChunk } from '../../core/index.ts';
+import { csvRecords } from './csv-records.ts';
+import { jsonlRecords } from './jsonl-records.ts';
+import type { RecordBatch } from './record-batch.ts';
+
+export type TextFormat = 'csv' | 'jsonl';
+
+export interface TextDatasetOptions {
+  readonly format: TextFormat;
+  /** CSV only; default `,`. */
+  readonly delimiter?: string;
+  /** Decompress with gzip; default: files whose name ends in `.gz`. */
+  readonly gzip?: boolean;
+  /** The stream to read when the only path is `-`. */
+  readonly stdin?: Readable;
+}
+
+/**
+ * CSV or JSON Lines files (or stdin, as `-`) read as one dataset, file after
+ * file in the order given. Every CSV file must have the first file's header.
+ */
+export class TextDatasetReader implements DatasetReader {
+  readonly name: string;
+  private bytesRead = 0;
+  private header?: readonly DatasetColumn[];
+  /** Stdin can be read once: what `columns()` read of it is replayed to `read()`. */
+  private stdin?: { readonly iterator: AsyncIterator<Buffer>; readonly head: Buffer[] };
+  private capturing = false;
+
+  constructor(private readonly paths: readonly string[], private readonly options: TextDatasetOptions) {
+    if (paths.length === 0) throw new TetraError('INPUT_UNREADABLE', 'no input files were given', {});
+    this.name = paths.length === 1 ? sourceName(paths[0] as string) : `${paths.length} files (${paths[0]}, ...)`;
+  }
+
+  get consumedBytes(): number {
+    return this.bytesRead;
+  }
+
+  async columns(): Promise<readonly DatasetColumn[]> {
+    if (this.header) return this.header;
+    this.capturing = true;
+    try {
+      for await (const batch of this.batches(this.paths[0] as string, 1)) {
+        this.header = columnsOf(batch);
+        return this.header;
+      }
+    } finally {
+      this.capturing = false;
+    }
+    this.header = [];
+    return this.header;
+  }
+
+  async size(): Promise<DatasetSize> {
+    if (this.paths.includes('-')) return {};
+    let bytes = 0;
+    for (const path of this.paths) bytes += (await stat(path).catch((e: unknown) => unreadable(path, e))).size;
+    return { bytes };
+  }
+
+  async countRows(signal?: AbortSignal): Promise<number> {
+    let rows = 0;
+    for await (const chunk of this.read({ chunkRows: 8192, signal })) rows += chunk.records.length;
+    return rows;
+  }
+
+  async *read(options: ReadOptions): AsyncGenerator<RowChunk> {
+    let toSkip = options.startRow ?? 0;
+    let firstRow = 0;
+    let expected: readonly string[] | undefined;
+    for (const path of this.paths) {
+      for await (const batch of this.batches(path, options.chunkRows, options.signal)) {
+        if (batch.columns) expected = checkSameHeader(expected, batch.columns, sourceName(path));
+        const rows = batch.records.length;
+        if (toSkip >= rows) {
+          toSkip -= rows;
+          firstRow += rows;
+          continue;
+        }
+        // A resumed read starts at a chunk boundary of the earlier read; re-cut from there as that read did.
+        const records = toSkip > 0 ? batch.records.slice(toSkip) : batch.records;
+        const lines = toSkip > 0 ? batch.lines.slice(toSkip) : batch.lines;
+        firstRow += toSkip;
+        toSkip = 0;
+        yield { records, firstRow, source: sourceName(path), lines };
+        firstRow += records.length;
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    // Streams are closed as each file is read to its end or abandoned.
+  }
+
+  private batches(path: string, chunkRows: number, signal?: AbortSignal): AsyncGenerator<RecordBatch> {
+    const source = sourceName(path);
+    const chunks = this.open(path);
+    const options = { source, batchSize: chunkRows, signal };
+    return this.options.format === 'csv'
+      ? csvRecords(chunks, { ...options, delimiter: this.options.delimiter })
+      : jsonlRecords(chunks, options);
+  }
+
+  /** The file's bytes, decompressed when gzip, counting compressed bytes read for progress. */
+  private open(path: string): AsyncGenerator<Buffer> {
+    return path === '-' ? this.openStdin() : this.openFile(path);
+  }
+
+  private async *openStdin(): AsyncGenerator<Buffer> {
+    if (!this.stdin) this.stdin = { iterator: this.openFile('-'), head: [] };
+    const { iterator, head } = this.stdin;
+    // columns() stops reading after the first row; keep what it read for the full read that follows.
+    let replayed = 0;
+    for (;;) {
+      if (replayed < head.length) {
+        yield head[replayed++] as Buffer;
+        continue;
+      }
+      const next = await iterator.next();
+      if (next.done) return;
+      if (this.capturing) {
+        head.push(next.value);
+        replayed = head.length;
+      }
+      yield next.value;
+    }
+  }
+
+  private async *openFile(path: string): AsyncGenerator<Buffer> {
+    const raw: Readable = path === '-' ? (this.options.stdin ?? process.stdin) : createReadStream(path, { highWaterMark: 1 << 20 });
+    const gzip = this.options.gzip ?? path.endsWith('.gz');
+    raw.on('data', (b: Buffer) => (this.bytesRead += b.length));
+    const stream = gzip ? raw.pipe(createGunzip()) : raw;
+    try {
+      for await (const chunk of stream) yield chunk as Buffer;
+    } catch (error) {
+      if (TetraError.is(error)) throw error;
+      unreadable(path, error);
+    } finally {
+      raw.destroy();
+      if (stream !== raw) stream.destroy();
+    }
+  }
+}
+
+function sourceName(path: string): string {
+  return path === '-' ? 'stdin' : path;
+}
+
+function unreadable(path: string, error: unknown): never {
+  const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+  throw new TetraError('INPUT_UNREADABLE', `${sourceName(path)}: cannot be read (${reason})`, { file: sourceName(path), cause: error });
+}
+
+function checkSameHeader(expected: readonly string[] | undefined, columns: readonly string[], source: string): readonly string[] {
+  if (expected && (expected.length !== columns.length || expected.some((c, i) => c !== columns[i]))) {
+    throw new TetraError('INPUT_MALFORMED', `${source} line 1: the header (${columns.join(', ')}) differs from the first file's (${expected.join(', ')})`, { file: source, line: 1 });
+  }
+  return columns;
+}
+
+/** CSV columns are text; JSON Lines columns take the type of the first record's values. */
+function columnsOf(batch: RecordBatch): DatasetColumn[] {
+  if (batch.columns) return batch.columns.map((name) => ({ name, type: 'string' }));
+  const first: InputRecord = batch.records[0] ?? {};
+  return Object.entries(first).map(([name, value]) => ({ name, type: jsonType(value) }));
+}
+
+function jsonType(value: unknown): DatasetColumn['type'] {
+  if (typeof value === 'number') return 'float64';
+  if (typeof value === 'string') return 'string';
+  if (typeof value === 'boolean') return 'boolean';
+  return 'json';
+}

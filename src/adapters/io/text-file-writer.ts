@@ -1,0 +1,75 @@
+import { gzipSync } from 'node:zlib';
+import type { DatasetWriter, JobManifest, OutputChunk, OutputColumn } from '../../core/index.ts';
+import { AppendFile, manifestPathFor, partialPathFor, publishFile, readManifestFile, writeManifestFile } from './job-files.ts';
+import type { RowFormat } from './text-row-format.ts';
+
+/** What a text output needs to resume: the bytes that belong to committed chunks. */
+interface TextWriterState {
+  readonly bytes: number;
+}
+
+/**
+ * A CSV or JSON Lines output file. It grows as a hidden partial file next
+ * to the output and is renamed into place when the job finishes, so the
+ * output appears complete or not at all. With gzip, each chunk is its own
+ * gzip member (readers see one stream): a resume can cut the file at a
+ * member boundary, and the bytes do not depend on where a run was stopped.
+ */
+export class TextFileWriter implements DatasetWriter {
+  readonly resumable = true;
+  private file?: AppendFile;
+  private columns: readonly OutputColumn[] = [];
+  private headerWritten = false;
+
+  constructor(readonly name: string, private readonly format: RowFormat, private readonly gzip = name.endsWith('.gz')) {}
+
+  readManifest(): Promise<JobManifest | undefined> {
+    return readManifestFile(manifestPathFor(this.name));
+  }
+
+  async open(columns: readonly OutputColumn[], resume?: JobManifest): Promise<void> {
+    this.columns = columns;
+    const state = resume?.writer as TextWriterState | undefined;
+    this.file = await AppendFile.open(partialPathFor(this.name), state?.bytes);
+    this.headerWritten = state !== undefined && state.bytes > 0;
+  }
+
+  async commit(chunk: OutputChunk, manifest: JobManifest): Promise<JobManifest> {
+    const file = this.opened();
+    const text = this.pendingHeader() + this.format.rows(this.columns, chunk.rows);
+    if (text.length > 0) {
+      await file.append(this.gzip ? gzipSync(text) : text);
+      await file.sync();
+    }
+    const committed: JobManifest = { ...manifest, writer: { bytes: file.bytes } satisfies TextWriterState };
+    await writeManifestFile(manifestPathFor(this.name), committed);
+    return committed;
+  }
+
+  async finish(manifest: JobManifest): Promise<void> {
+    const file = this.opened();
+    const header = this.pendingHeader();
+    if (header) await file.append(this.gzip ? gzipSync(header) : header);
+    await file.sync();
+    await file.close();
+    this.file = undefined;
+    await publishFile(partialPathFor(this.name), this.name);
+    await writeManifestFile(manifestPathFor(this.name), { ...manifest, writer: { bytes: 0 }, finished: true });
+  }
+
+  async close(): Promise<void> {
+    await this.file?.close();
+    this.file = undefined;
+  }
+
+  private pendingHeader(): string {
+    if (this.headerWritten) return '';
+    this.headerWritten = true;
+    return this.format.header(this.columns);
+  }
+
+  private opened(): AppendFile {
+    if (!this.file) throw new Error('the output is not open');
+    return this.file;
+  }
+}

@@ -1,0 +1,73 @@
+import { writeFile } from 'node:fs/promises';
+import { EXIT_CODES, ProgressReporter, formatSummary, parseRejectLimit, parseShard, runBatchJob, type BatchSummary, type ProgressStyle } from '../../modes/batch/index.ts';
+import { openInput, openOutput, openRejects, type DatasetFormat } from '../dataset-io.ts';
+import { openModel } from '../open-model.ts';
+import { writeErr } from '../output.ts';
+
+export interface BatchOptions {
+  readonly model: string;
+  readonly repo: string;
+  readonly version?: string;
+  readonly input: string;
+  readonly output: string;
+  readonly inputFormat?: DatasetFormat;
+  readonly outputFormat?: DatasetFormat;
+  readonly delimiter?: string;
+  /** `all` or a comma-separated list of input columns to copy into the output. */
+  readonly keepColumns?: string;
+  readonly rejects?: string;
+  readonly maxRejects?: string;
+  readonly chunkRows?: number;
+  readonly shard?: string;
+  readonly shardKey?: string;
+  readonly force?: boolean;
+  /** Where the JSON summary goes; default beside a file output. */
+  readonly summary?: string;
+  readonly progress?: ProgressStyle;
+  readonly job?: string;
+}
+
+export const DEFAULT_CHUNK_ROWS = 4096;
+
+/**
+ * `tetra batch`: scores a dataset into an output, resumably. Returns the
+ * exit code: 0 done, 3 done with rejected rows, 1 failed.
+ */
+export async function batchCommand(options: BatchOptions): Promise<number> {
+  const shard = options.shard ? parseShard(options.shard) : undefined;
+  const maxRejects = options.maxRejects ? parseRejectLimit(options.maxRejects) : undefined;
+  const { name, repository, service } = await openModel(options.model, options.repo, options.version);
+  const controller = new AbortController();
+  const stop = (): void => controller.abort(new Error('interrupted'));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  const progress = new ProgressReporter(process.stderr, options.progress);
+  let summary: BatchSummary;
+  try {
+    const reader = await openInput({ input: options.input, format: options.inputFormat, delimiter: options.delimiter, shard, shardKey: options.shardKey });
+    summary = await runBatchJob({
+      service, model: name, version: options.version, reader,
+      writer: openOutput({ output: options.output, format: options.outputFormat, delimiter: options.delimiter }),
+      rejects: openRejects(options.output, options.rejects),
+      chunkRows: options.chunkRows ?? DEFAULT_CHUNK_ROWS,
+      keepColumns: keepList(options.keepColumns), maxRejects, force: options.force, job: options.job,
+      identity: { shard: options.shard, shardKey: options.shardKey, delimiter: options.delimiter, inputFormat: options.inputFormat, outputFormat: options.outputFormat },
+      signal: controller.signal, onProgress: progress.update,
+    });
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+    progress.done();
+    await repository.close();
+  }
+  writeErr(formatSummary(summary));
+  const summaryPath = options.summary ?? (options.output === '-' || /^postgres/i.test(options.output) ? undefined : `${options.output}.summary.json`);
+  if (summaryPath) await writeFile(summaryPath, JSON.stringify(summary, null, 2) + '\n');
+  return EXIT_CODES[summary.status];
+}
+
+function keepList(text: string | undefined): 'all' | string[] | undefined {
+  if (text === undefined) return undefined;
+  if (text.trim() === 'all') return 'all';
+  return text.split(',').map((s) => s.trim()).filter((s) => s !== '');
+}

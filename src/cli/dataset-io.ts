@@ -1,0 +1,79 @@
+import { dirname, extname, join } from 'node:path';
+import { JsonlRejectsFile } from '../adapters/io/jsonl-rejects-file.ts';
+import { StreamWriter } from '../adapters/io/stream-writer.ts';
+import { TextDatasetReader } from '../adapters/io/text-dataset-reader.ts';
+import { TextFileWriter } from '../adapters/io/text-file-writer.ts';
+import { csvFormat, jsonlFormat, type RowFormat } from '../adapters/io/text-row-format.ts';
+import { TetraError, type DatasetReader, type DatasetWriter, type RejectsLog } from '../core/index.ts';
+import { KeyHashShard, RowRangeShard, shardFiles, type Shard } from '../modes/batch/index.ts';
+import { inputFiles } from './input-files.ts';
+
+export type DatasetFormat = 'csv' | 'jsonl' | 'parquet';
+export const DATASET_FORMATS: readonly DatasetFormat[] = ['csv', 'jsonl', 'parquet'];
+
+export interface InputSpec {
+  readonly input: string;
+  readonly format?: DatasetFormat;
+  readonly delimiter?: string;
+  readonly shard?: Shard;
+  /** Shard by this column's hash instead of by file or row range. */
+  readonly shardKey?: string;
+}
+
+/** The format a path names by its extension (ignoring `.gz`). */
+export function formatOf(path: string): DatasetFormat | undefined {
+  const ext = extname(path.replace(/\.gz$/i, '')).toLowerCase();
+  if (ext === '.csv' || ext === '.tsv') return 'csv';
+  if (ext === '.jsonl' || ext === '.ndjson') return 'jsonl';
+  if (ext === '.parquet' || ext === '.pq') return 'parquet';
+  return undefined;
+}
+
+function isDatabase(location: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(location);
+}
+
+/**
+ * The reader for an `--input`, sharded when asked: by file when there are
+ * at least as many files as shards, else by key hash or row range.
+ */
+export async function openInput(spec: InputSpec): Promise<DatasetReader> {
+  if (isDatabase(spec.input)) throw new TetraError('INPUT_UNREADABLE', 'PostgreSQL inputs are not available in this build', { file: spec.input });
+  let files = await inputFiles(spec.input);
+  const byFile = spec.shard && !spec.shardKey && files.length >= spec.shard.count;
+  if (spec.shard && byFile) files = shardFiles(files, spec.shard);
+  const format = spec.format ?? formatOf(files[0] as string) ?? (files[0] === '-' ? 'csv' : undefined);
+  if (!format) throw new TetraError('INPUT_UNREADABLE', `${spec.input}: cannot tell the format from the name; give --input-format csv, jsonl or parquet`, { file: spec.input });
+  const reader = readerFor(files, format, spec);
+  if (!spec.shard || byFile) return reader;
+  return spec.shardKey ? new KeyHashShard(reader, spec.shard, spec.shardKey) : new RowRangeShard(reader, spec.shard);
+}
+
+function readerFor(files: readonly string[], format: DatasetFormat, spec: InputSpec): DatasetReader {
+  if (format === 'parquet') throw new TetraError('INPUT_UNREADABLE', 'Parquet inputs are not available in this build', { file: spec.input });
+  const delimiter = spec.delimiter ?? (files[0]?.replace(/\.gz$/i, '').endsWith('.tsv') ? '\t' : ',');
+  return new TextDatasetReader(files, { format, delimiter });
+}
+
+export interface OutputSpec {
+  readonly output: string;
+  readonly format?: DatasetFormat;
+  readonly delimiter?: string;
+}
+
+export function openOutput(spec: OutputSpec): DatasetWriter {
+  const { output } = spec;
+  if (isDatabase(output)) throw new TetraError('OUTPUT_FAILED', 'PostgreSQL outputs are not available in this build', { file: output });
+  const format = spec.format ?? (output === '-' ? 'jsonl' : formatOf(output));
+  if (!format) throw new TetraError('OUTPUT_FAILED', `${output}: cannot tell the format from the name; give --output-format csv, jsonl or parquet`, { file: output });
+  if (format === 'parquet') throw new TetraError('OUTPUT_FAILED', 'Parquet outputs are not available in this build', { file: output });
+  const rows: RowFormat = format === 'csv' ? csvFormat(spec.delimiter ?? (output.replace(/\.gz$/i, '').endsWith('.tsv') ? '\t' : ',')) : jsonlFormat;
+  return output === '-' ? new StreamWriter('stdout', process.stdout, rows) : new TextFileWriter(output, rows);
+}
+
+/** Rejected rows go beside a file output, else into the working folder. */
+export function openRejects(output: string, rejects?: string): RejectsLog {
+  if (rejects) return new JsonlRejectsFile(rejects);
+  if (output === '-' || isDatabase(output)) return new JsonlRejectsFile(join('.', 'tetra-batch.rejects.jsonl'));
+  return new JsonlRejectsFile(join(dirname(output), `${output.split('/').pop()}.rejects.jsonl`));
+}

@@ -1,0 +1,61 @@
+import type { InputRecord } from '../codec/index.ts';
+
+/**
+ * The type a dataset format knows for a column. CSV knows only text; Parquet
+ * and PostgreSQL know real types. `json` is any other value (arrays, objects),
+ * written as JSON text where the format has nothing better.
+ */
+export type ColumnType = 'string' | 'float64' | 'int64' | 'boolean' | 'json';
+
+export interface DatasetColumn {
+  readonly name: string;
+  readonly type: ColumnType;
+}
+
+/** Consecutive input rows from one source (a chunk never spans two files). */
+export interface RowChunk {
+  /** Column name -> value; a missing value is null. */
+  readonly records: readonly InputRecord[];
+  /** Zero-based index of the chunk's first row among all the rows the reader yields. */
+  readonly firstRow: number;
+  /** The file, table or query the rows came from, for rejects and messages. */
+  readonly source: string;
+  /** The line (1-based) each row starts on in its file, when the format has lines. */
+  readonly lines?: readonly number[];
+}
+
+export interface ReadOptions {
+  /**
+   * Rows to skip before the first chunk (a resumed job's committed rows).
+   * Chunks after it are cut as an uninterrupted read would cut them: every
+   * `chunkRows` rows within a source, and at the end of each source.
+   */
+  readonly startRow?: number;
+  readonly chunkRows: number;
+  readonly signal?: AbortSignal;
+}
+
+/** What is known of an input's size before reading it, for progress. */
+export interface DatasetSize {
+  readonly rows?: number;
+  readonly bytes?: number;
+}
+
+/**
+ * A dataset read in chunks with bounded memory: a file, a set of files, a
+ * table or query. The same reader read twice yields the same rows in the
+ * same order (a resumed job relies on it).
+ */
+export interface DatasetReader {
+  /** For messages: the path, glob or `postgres table x`. */
+  readonly name: string;
+  /** The columns, from the header, schema or query, before any row is read. */
+  columns(): Promise<readonly DatasetColumn[]>;
+  size(): Promise<DatasetSize>;
+  /** Counts the rows (may read the whole input; used to split it into row ranges). */
+  countRows(signal?: AbortSignal): Promise<number>;
+  read(options: ReadOptions): AsyncIterable<RowChunk>;
+  /** Bytes (or rows, for a database) consumed so far, for progress. */
+  readonly consumedBytes?: number;
+  close(): Promise<void>;
+}

@@ -1,0 +1,60 @@
+import type { ColumnType } from './dataset-reader.ts';
+
+export interface OutputColumn {
+  readonly name: string;
+  readonly type: ColumnType;
+}
+
+/** Rows to append, each an array of values in the output's column order (null for missing). */
+export interface OutputChunk {
+  readonly rows: readonly (readonly unknown[])[];
+}
+
+/**
+ * What a job has durably done. Written together with each chunk, read back
+ * to resume after the last committed chunk. JSON-serialisable.
+ */
+export interface JobManifest {
+  readonly format: 'tetra-batch-manifest/1';
+  /** A digest of what the job computes (model, version, input, options): a resume must match it. */
+  readonly fingerprint: string;
+  /** The output's columns, fixed by the first chunk. */
+  readonly columns: readonly OutputColumn[];
+  /** Input rows consumed, counted after sharding (where the next read starts). */
+  readonly rowsIn: number;
+  readonly rowsOut: number;
+  readonly rejected: number;
+  readonly chunks: number;
+  /** Bytes of the rejects file that belong to committed chunks. */
+  readonly rejectsBytes: number;
+  /** The writer's own resume state (a byte offset, Parquet row groups); filled in by the writer. */
+  readonly writer?: unknown;
+  readonly finished: boolean;
+  readonly startedAt: string;
+  readonly updatedAt: string;
+}
+
+/**
+ * A dataset output written in chunks. Each `commit` makes one chunk and the
+ * job's manifest durable together, so a job killed at any point resumes
+ * from its last commit and ends with the output an uninterrupted run writes.
+ */
+export interface DatasetWriter {
+  /** For messages: the path or `postgres table x`. */
+  readonly name: string;
+  /** False for outputs that cannot be resumed (stdout): every run starts over. */
+  readonly resumable: boolean;
+  /** The manifest an earlier run left at this output, if any. */
+  readManifest(): Promise<JobManifest | undefined>;
+  /**
+   * Prepares to write `columns`: from scratch (discarding an earlier run's
+   * leftovers), or after `resume`'s last committed chunk.
+   */
+  open(columns: readonly OutputColumn[], resume?: JobManifest): Promise<void>;
+  /** Appends `chunk` and stores `manifest` (with the writer's state added), durably and atomically together. */
+  commit(chunk: OutputChunk, manifest: JobManifest): Promise<JobManifest>;
+  /** Makes the output appear complete (rename, footer) and stores the finished manifest. */
+  finish(manifest: JobManifest): Promise<void>;
+  /** Releases files and connections without finishing; what was committed stays. */
+  close(): Promise<void>;
+}

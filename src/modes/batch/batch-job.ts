@@ -1,0 +1,225 @@
+import {
+  TetraError, asTetraError,
+  type DatasetColumn, type DatasetReader, type DatasetWriter, type InferResult, type InferenceService,
+  type JobManifest, type ModelMetadata, type OutputColumn, type RejectsLog, type RowChunk,
+} from '../../core/index.ts';
+import { jobFingerprint } from './job-fingerprint.ts';
+import type { BatchSummary, JobStatus } from './job-summary.ts';
+import { chunkRows, keptColumns, outputColumns } from './output-rows.ts';
+import { describeLimit, rejectsExceeded, type RejectLimit } from './reject-limit.ts';
+
+export interface BatchJobSpec {
+  readonly service: InferenceService;
+  readonly model: string;
+  /** A version name; the newest ready version when absent (fixed for the whole job). */
+  readonly version?: string;
+  readonly reader: DatasetReader;
+  readonly writer: DatasetWriter;
+  readonly rejects: RejectsLog;
+  /** Rows per chunk: the unit of reading, scoring and committing. */
+  readonly chunkRows: number;
+  /** Input columns copied into the output. */
+  readonly keepColumns?: 'all' | readonly string[];
+  readonly maxRejects?: RejectLimit;
+  /** Start over even if an earlier run finished or was interrupted. */
+  readonly force?: boolean;
+  /** Chunks scored ahead of the one being written. */
+  readonly scoreAhead?: number;
+  /** Whatever else decides which rows land where (input options, shard): part of the job's identity. */
+  readonly identity?: Readonly<Record<string, unknown>>;
+  readonly job?: string;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (progress: JobProgress) => void;
+}
+
+export interface JobProgress {
+  readonly rowsIn: number;
+  readonly rowsOut: number;
+  readonly rejected: number;
+  readonly totalRows?: number;
+  readonly bytesRead?: number;
+  readonly totalBytes?: number;
+  /** Rows this run has done (not counting a resumed run's earlier rows). */
+  readonly rowsThisRun: number;
+  readonly seconds: number;
+}
+
+/**
+ * Runs one batch job: reads the input in chunks, scores each through the
+ * inference service, and commits its output rows, rejects and manifest
+ * together, so a job killed at any point resumes after its last commit
+ * and ends with the same output. Never throws for a job that fails: the
+ * summary says how it ended.
+ */
+export async function runBatchJob(spec: BatchJobSpec): Promise<BatchSummary> {
+  const run = new BatchRun(spec);
+  try {
+    return await run.execute();
+  } catch (error) {
+    return run.summary('failed', asTetraError(error));
+  } finally {
+    await Promise.allSettled([spec.writer.close(), spec.rejects.close(), spec.reader.close()]);
+  }
+}
+
+class BatchRun {
+  private readonly startedAt = new Date();
+  private readonly started = performance.now();
+  private meta?: ModelMetadata;
+  private manifest?: JobManifest;
+  private kept: DatasetColumn[] = [];
+  private columns?: readonly OutputColumn[];
+  private resumedAtRow = 0;
+  private totalRows?: number;
+  private totalBytes?: number;
+
+  constructor(private readonly spec: BatchJobSpec) {}
+
+  async execute(): Promise<BatchSummary> {
+    const { spec } = this;
+    const meta = spec.service.metadata(spec.model, spec.version);
+    this.meta = meta;
+    const input = await spec.reader.columns();
+    checkFeatures(meta, input, spec.reader.name);
+    this.kept = keptColumns(spec.keepColumns, input, spec.reader.name);
+    const fingerprint = jobFingerprint({
+      model: meta.name, version: meta.version, artifact: meta.artifact, input: spec.reader.name, columns: input.map((c) => c.name),
+      keep: this.kept.map((c) => c.name), chunkRows: spec.chunkRows, output: spec.writer.name, ...spec.identity,
+    });
+    const previous = spec.writer.resumable && !spec.force ? await spec.writer.readManifest() : undefined;
+    if (previous && previous.fingerprint !== fingerprint) {
+      throw new TetraError('JOB_MISMATCH', `${spec.writer.name}: an earlier job at this output was started with a different model, input or options; rerun with --force to replace it`, { file: spec.writer.name });
+    }
+    if (previous?.finished) {
+      this.manifest = previous;
+      return this.summary('already-done');
+    }
+    await this.begin(fingerprint, previous);
+    await this.pipeline();
+    return this.end();
+  }
+
+  private async begin(fingerprint: string, resume: JobManifest | undefined): Promise<void> {
+    const { spec } = this;
+    await spec.rejects.open(resume?.rejectsBytes);
+    if (resume) {
+      this.columns = resume.columns;
+      await spec.writer.open(resume.columns, resume);
+      this.resumedAtRow = resume.rowsIn;
+    }
+    const now = new Date().toISOString();
+    this.manifest = resume ?? {
+      format: 'tetra-batch-manifest/1', fingerprint, columns: [], rowsIn: 0, rowsOut: 0, rejected: 0, chunks: 0,
+      rejectsBytes: 0, finished: false, startedAt: now, updatedAt: now,
+    };
+    const size = await spec.reader.size();
+    this.totalRows = size.rows;
+    this.totalBytes = size.bytes;
+  }
+
+  /** Scores up to `scoreAhead` chunks while the oldest is written, keeping input order. */
+  private async pipeline(): Promise<void> {
+    const { spec } = this;
+    const ahead = Math.max(1, spec.scoreAhead ?? 1);
+    const pending: Promise<Scored>[] = [];
+    // One model call at a time: the next chunk is read and decoded meanwhile, and the model's queue never overflows.
+    let previous: Promise<unknown> = Promise.resolve();
+    const chunks = spec.reader.read({ startRow: this.manifest?.rowsIn ?? 0, chunkRows: spec.chunkRows, signal: spec.signal });
+    for await (const chunk of chunks) {
+      const scored = previous.then(() => this.score(chunk));
+      previous = scored.catch(() => undefined);
+      // Awaited in order below; until then a failure must not count as unhandled.
+      scored.catch(() => undefined);
+      pending.push(scored);
+      if (pending.length > ahead) await this.commit(await (pending.shift() as Promise<Scored>));
+    }
+    while (pending.length > 0) await this.commit(await (pending.shift() as Promise<Scored>));
+  }
+
+  private async score(chunk: RowChunk): Promise<Scored> {
+    const meta = this.meta as ModelMetadata;
+    const result = await this.spec.service.infer({
+      model: meta.name, version: meta.version, records: chunk.records, firstRow: chunk.firstRow, keepGoing: true, mode: 'batch', signal: this.spec.signal,
+    });
+    return { chunk, result };
+  }
+
+  private async commit({ chunk, result }: Scored): Promise<void> {
+    const { spec } = this;
+    if (!this.columns && (result.predictions?.length ?? 0) > 0) await this.openOutput(result.predictions?.[0]);
+    const { rows, rejects } = chunkRows(chunk, result, this.kept, this.columns ?? this.kept);
+    await spec.rejects.append(rejects);
+    const m = this.manifest as JobManifest;
+    let next: JobManifest = {
+      ...m, rowsIn: m.rowsIn + chunk.records.length, rowsOut: m.rowsOut + rows.length, rejected: m.rejected + rejects.length,
+      chunks: m.chunks + 1, updatedAt: new Date().toISOString(),
+    };
+    // Until the first prediction fixes the output's columns nothing is durable: a rerun redoes these rows.
+    if (this.columns) next = await spec.writer.commit({ rows }, { ...next, rejectsBytes: await spec.rejects.sync() });
+    this.manifest = next;
+    this.report();
+    if (spec.maxRejects && rejectsExceeded(spec.maxRejects, next.rejected, next.rowsIn, this.totalRows)) this.tooManyRejects(next);
+  }
+
+  private async openOutput(first: Readonly<Record<string, unknown>> | undefined): Promise<void> {
+    this.columns = outputColumns(this.kept, first);
+    await this.spec.writer.open(this.columns);
+    this.manifest = { ...(this.manifest as JobManifest), columns: this.columns };
+  }
+
+  private async end(): Promise<BatchSummary> {
+    const { spec } = this;
+    if (!this.columns) {
+      await this.openOutput(undefined);
+      this.manifest = await spec.writer.commit({ rows: [] }, { ...(this.manifest as JobManifest), rejectsBytes: await spec.rejects.sync() });
+    }
+    const m = this.manifest as JobManifest;
+    if (rejectsExceeded(spec.maxRejects, m.rejected, m.rowsIn)) this.tooManyRejects(m);
+    const finished: JobManifest = { ...m, finished: true, updatedAt: new Date().toISOString() };
+    await spec.writer.finish(finished);
+    this.manifest = finished;
+    return this.summary(m.rejected > 0 ? 'partial' : 'succeeded');
+  }
+
+  private tooManyRejects(m: JobManifest): never {
+    const limit = describeLimit(this.spec.maxRejects as RejectLimit);
+    throw new TetraError('JOB_TOO_MANY_REJECTS', `${m.rejected} of ${m.rowsIn} input rows were rejected, more than the limit of ${limit} (see ${this.spec.rejects.name})`, { file: this.spec.rejects.name });
+  }
+
+  private report(): void {
+    const m = this.manifest as JobManifest;
+    this.spec.onProgress?.({
+      rowsIn: m.rowsIn, rowsOut: m.rowsOut, rejected: m.rejected, totalRows: this.totalRows, totalBytes: this.totalBytes,
+      bytesRead: this.spec.reader.consumedBytes, rowsThisRun: m.rowsIn - this.resumedAtRow, seconds: (performance.now() - this.started) / 1000,
+    });
+  }
+
+  summary(status: JobStatus, error?: TetraError): BatchSummary {
+    const { spec } = this;
+    const m = this.manifest;
+    const seconds = (performance.now() - this.started) / 1000;
+    const rowsThisRun = status === 'already-done' ? 0 : (m?.rowsIn ?? 0) - this.resumedAtRow;
+    return {
+      status, ...(spec.job ? { job: spec.job } : {}), model: this.meta?.name ?? spec.model, version: this.meta?.version ?? spec.version ?? '',
+      input: spec.reader.name, output: spec.writer.name, rejects: spec.rejects.name,
+      rowsIn: m?.rowsIn ?? 0, rowsOut: m?.rowsOut ?? 0, rejected: m?.rejected ?? 0, chunks: m?.chunks ?? 0, resumedAtRow: this.resumedAtRow,
+      seconds, rowsPerSecond: seconds > 0 ? rowsThisRun / seconds : 0,
+      startedAt: this.startedAt.toISOString(), finishedAt: new Date().toISOString(),
+      ...(error ? { error: { code: error.code, message: error.message } } : {}),
+    };
+  }
+}
+
+interface Scored {
+  readonly chunk: RowChunk;
+  readonly result: InferResult;
+}
+
+/** A required feature with no input column fails the job before any row is read. */
+function checkFeatures(meta: ModelMetadata, input: readonly DatasetColumn[], source: string): void {
+  const names = new Set(input.map((c) => c.name));
+  const missing = (meta.features ?? []).filter((f) => f.required && !names.has(f.name));
+  if (missing.length === 0 || input.length === 0) return;
+  const list = missing.map((f) => `"${f.name}"`).join(', ');
+  throw new TetraError('INPUT_MISSING_FEATURE', `${source}: no column for required feature${missing.length > 1 ? 's' : ''} ${list} of model "${meta.name}" (columns: ${input.map((c) => c.name).join(', ')})`, { file: source, field: missing[0]?.name });
+}

@@ -1,0 +1,5 @@
+export { runBatchJob, type BatchJobSpec, type JobProgress } from './batch-job.ts';
+export { EXIT_CODES, formatSummary, type BatchSummary, type JobStatus } from './job-summary.ts';
+export { parseRejectLimit, type RejectLimit } from './reject-limit.ts';
+export { parseShard, shardFiles, RowRangeShard, KeyHashShard, type Shard } from './shard.ts';
+export { ProgressReporter, type ProgressStyle } from './progress-reporter.ts';

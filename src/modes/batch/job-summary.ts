@@ -1,0 +1,45 @@
+/** How a batch job ended; each has its own exit code for schedulers to act on. */
+export type JobStatus = 'succeeded' | 'partial' | 'failed' | 'already-done';
+
+export const EXIT_CODES: Readonly<Record<JobStatus, number>> = {
+  succeeded: 0,
+  'already-done': 0,
+  failed: 1,
+  // 2 is a wrong command line.
+  partial: 3,
+};
+
+export interface BatchSummary {
+  readonly status: JobStatus;
+  readonly job?: string;
+  readonly model: string;
+  readonly version: string;
+  readonly input: string;
+  readonly output: string;
+  readonly rejects: string;
+  readonly rowsIn: number;
+  readonly rowsOut: number;
+  readonly rejected: number;
+  readonly chunks: number;
+  /** The input row the run started at: more than 0 when it resumed an interrupted run. */
+  readonly resumedAtRow: number;
+  readonly seconds: number;
+  /** Input rows per second of this run (rows done by an earlier, interrupted run not counted). */
+  readonly rowsPerSecond: number;
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly error?: { readonly code: string; readonly message: string };
+}
+
+/** The summary as the lines a person reads on stderr. */
+export function formatSummary(s: BatchSummary): string {
+  const lines = [
+    `tetra batch: ${s.status}${s.job ? ` (job ${s.job})` : ''}: ${s.model} version ${s.version}`,
+    `  input    ${s.input}${s.resumedAtRow > 0 ? ` (resumed at row ${s.resumedAtRow + 1})` : ''}`,
+    `  output   ${s.output}`,
+    `  rows     ${s.rowsIn} in, ${s.rowsOut} out, ${s.rejected} rejected${s.rejected > 0 ? ` (see ${s.rejects})` : ''}`,
+    `  time     ${s.seconds.toFixed(1)} s, ${Math.round(s.rowsPerSecond)} rows/s`,
+  ];
+  if (s.error) lines.push(`  error    ${s.error.message} [${s.error.code}]`);
+  return lines.join('\n') + '\n';
+}
