@@ -4,7 +4,7 @@ import { createServer, connect, type Server, type Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { RedisFeatureStore, writeOnlineFeatures } from '../../src/adapters/state/index.ts';
-import { OnlineFeatureEnricher, TetraError, type ErrorCode, type FeatureHash, type OnlineFeatureSpec } from '../../src/core/index.ts';
+import { OnlineFeatureEnricher, TetraError, compileFeatures, type ErrorCode, type FeatureHash, type OnlineFeatureSpec } from '../../src/core/index.ts';
 import { SERVICES, needs } from '../helpers/services.ts';
 import { TRANSACTION, fraudOnlineService, onlineFeaturesYaml } from '../helpers/fraud-online-repo.ts';
 
@@ -35,10 +35,14 @@ function store(options: ConstructorParameters<typeof RedisFeatureStore>[0] = {})
   return s;
 }
 
+/** How the model takes the looked-up features: stored values are checked against it. */
+const INPUTS = new Map(compileFeatures([{ name: 'n_1h', type: 'integer' }, { name: 'avg_30d', type: 'number', required: false }], undefined, false, 'fraud').map((f) => [f.name, f]));
+
 function spec(overrides: Partial<OnlineFeatureSpec> = {}): OnlineFeatureSpec {
   return {
     model: 'fraud', storeName: 'default', keyField: 'card_id', keyPrefix: PREFIX,
-    features: ['n_1h', 'avg_30d'], defaults: new Map([['n_1h', 0]]), timeoutMs: 500, onError: 'fail', ...overrides,
+    features: ['n_1h', 'avg_30d'], defaults: new Map([['n_1h', 0]]), inputs: INPUTS, dtype: 'float32',
+    timeoutMs: 500, onError: 'fail', ...overrides,
   };
 }
 
@@ -187,9 +191,27 @@ test('an unreachable Redis is a typed error naming it, never an ioredis error', 
   }
 });
 
-test('a key that is not a hash is a non-retriable typed error naming the key', { skip }, async () => {
+test('a key that is not a hash is that key\'s fault, naming it; the other keys are read', { skip }, async () => {
   await redis().set(`${PREFIX}str`, 'x');
-  await assert.rejects(store().read([`${PREFIX}str`], ['n_1h'], { timeoutMs: 1000 }), isError('FEATURE_STORE_UNAVAILABLE', (e) => !e.retriable && e.message.includes(`${PREFIX}str`) && /WRONGTYPE/.test(e.message)));
+  await writeOnlineFeatures(redis(), `${PREFIX}good`, { n_1h: 2 });
+  const [bad, good] = await store().read([`${PREFIX}str`, `${PREFIX}good`], ['n_1h'], { timeoutMs: 1000 });
+  assert.deepEqual(bad?.values, {});
+  assert.ok(bad?.fault?.includes(`${PREFIX}str`) && /WRONGTYPE/.test(bad.fault), bad?.fault);
+  assert.deepEqual(good?.values, { n_1h: '2' });
+  assert.equal(good?.fault, undefined);
+  const records = [{ card_id: 'str' }, { card_id: 'good' }];
+  await assert.rejects(new OnlineFeatureEnricher(spec(), store()).enrich(records), isError('FEATURE_STORE_BAD_DATA', (e) => !e.retriable && /WRONGTYPE/.test(e.message) && e.message.includes('card_id "str"')));
+  const fallback = await new OnlineFeatureEnricher(spec({ onError: 'defaults' }), store()).enrich(records);
+  assert.deepEqual(fallback.records, [{ card_id: 'str', n_1h: 0 }, { card_id: 'good', n_1h: '2' }]);
+});
+
+test('a bad value stored in Redis is the store\'s fault: FEATURE_STORE_BAD_DATA, or that feature\'s default', { skip }, async () => {
+  await writeOnlineFeatures(redis(), `${PREFIX}garbled`, { n_1h: 'abc', avg_30d: 7.5 });
+  const records = [{ card_id: 'garbled' }];
+  await assert.rejects(new OnlineFeatureEnricher(spec(), store()).enrich(records), isError('FEATURE_STORE_BAD_DATA', (e) =>
+    /feature store "default" holds a bad value: feature "n_1h" must be an integer, got "abc"/.test(e.message) && e.message.includes(`card_id "garbled", store key "${PREFIX}garbled"`)));
+  const fallback = await new OnlineFeatureEnricher(spec({ onError: 'defaults' }), store()).enrich(records);
+  assert.deepEqual(fallback.records, [{ card_id: 'garbled', n_1h: 0, avg_30d: '7.5' }]);
 });
 
 test('close: a never-used store closes at once; reads after close fail typed; a shared client stays open', { skip }, async () => {

@@ -9,14 +9,19 @@ export interface FeatureStoreCase {
   write(key: string, values: Readonly<Record<string, FeatureValue | null>>, options?: FeatureWriteOptions): Promise<void>;
   /** Every key the suite uses starts with it. */
   readonly prefix: string;
+  /**
+   * Capability: puts something that is not a hash under `key`. Absent for
+   * stores that can hold nothing else (the memory store).
+   */
+  readonly writeNonHash?: (key: string) => Promise<void>;
   close(): Promise<void>;
 }
 
 /**
  * The contract every OnlineFeatureStore keeps: answers in key order,
  * undefined for an entity without a hash, only the asked fields, values as
- * strings, the age from the `_updated_at` stamp, expiry, and typed errors
- * after close.
+ * strings, the age from the `_updated_at` stamp, expiry, a per-key fault
+ * for a key that is not a hash, and typed errors after close.
  */
 export function onlineFeatureStoreConformance(name: string, make: () => Promise<FeatureStoreCase>, skip: false | string = false): void {
   let c: FeatureStoreCase;
@@ -51,6 +56,15 @@ export function onlineFeatureStoreConformance(name: string, make: () => Promise<
     await c.write(`${c.prefix}partial`, { y: null });
     const [hash] = await c.store.read([`${c.prefix}partial`], ['x', 'y'], {});
     assert.deepEqual(hash?.values, { x: '1' });
+  });
+
+  test(`${name}: a key holding something that is not a hash is that key's fault, not a failed read`, { skip }, async (t) => {
+    if (!c.writeNonHash) return t.skip(`${name} can hold nothing but hashes`);
+    await c.writeNonHash(`${c.prefix}not-a-hash`);
+    const [bad, good] = await c.store.read([`${c.prefix}not-a-hash`, `${c.prefix}a`], ['x'], {});
+    assert.deepEqual(bad?.values, {});
+    assert.ok(bad?.fault?.includes(`${c.prefix}not-a-hash`), `the fault names the key: ${bad?.fault}`);
+    assert.deepEqual(good?.values, { x: '1' });
   });
 
   test(`${name}: an empty read is answered without error; reads after close fail with a typed error`, { skip }, async () => {

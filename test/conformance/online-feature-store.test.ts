@@ -18,6 +18,7 @@ onlineFeatureStoreConformance('redis store', async () => {
     store,
     prefix,
     write: (key, values, options) => writeOnlineFeatures(writer, key, values, options),
+    writeNonHash: async (key) => void (await writer.set(key, 'not a hash')),
     close: async () => {
       const keys = await writer.keys(`${prefix}*`);
       if (keys.length > 0) await writer.del(...keys);

@@ -14,6 +14,8 @@ import {
   type FeatureConfig,
   type FeatureHash,
   type InputRecord,
+  type LookupObserver,
+  type LookupReport,
   type ModelSchema,
   type OnlineFeatureSpec,
   type OnlineFeatureStore,
@@ -22,11 +24,18 @@ import { CARD_FEATURES, TRANSACTION, fraudOnlineService, onlineFeaturesYaml } fr
 
 const isError = (code: ErrorCode, check: (e: TetraError) => boolean = () => true) => (e: unknown): boolean => TetraError.is(e) && e.code === code && check(e);
 
+/** How the model takes the looked-up features: stored values are checked against it. */
+const INPUTS = new Map(compileFeatures([
+  { name: 'n_1h', type: 'integer' },
+  { name: 'n_24h', type: 'integer' },
+  { name: 'avg_30d', type: 'number', required: false },
+], undefined, false, 'fraud').map((f) => [f.name, f]));
+
 function spec(overrides: Partial<OnlineFeatureSpec> = {}): OnlineFeatureSpec {
   return {
     model: 'fraud', storeName: 'default', keyField: 'card_id', keyPrefix: 'card:',
     features: ['n_1h', 'n_24h', 'avg_30d'], defaults: new Map([['n_1h', 0], ['n_24h', 0]]),
-    timeoutMs: 50, onError: 'fail', ...overrides,
+    inputs: INPUTS, dtype: 'float32', timeoutMs: 50, onError: 'fail', ...overrides,
   };
 }
 
@@ -56,6 +65,7 @@ const yamlErrors: Array<[string, string, RegExp]> = [
   ['features: [a]\n  on_error: retry', 'online_features.on_error', /fail|defaults/],
   ['features: [a]\n  max_age: soon', 'online_features.max_age', /duration/],
   ['features: [a]\n  timeout: 0ms', 'online_features.timeout', /longer than 0/],
+  ['features: [a]\n  timeout: 1000h', 'online_features.timeout', /at most 2147483647ms/],
   ['features: [a]\n  ttl: 1h', 'online_features.ttl', /unknown key/],
 ];
 for (const [body, path, message] of yamlErrors) {
@@ -188,6 +198,120 @@ test('a caller that gives up gets CANCELLED, even with on_error defaults', async
 test('a store answering the wrong number of hashes is refused', async () => {
   const short: OnlineFeatureStore = { read: async () => [], close: async () => undefined };
   await assert.rejects(new OnlineFeatureEnricher(spec(), short).enrich([{ card_id: '1' }]), isError('FEATURE_STORE_UNAVAILABLE', (e) => !e.retriable && /0 hashes for 1 keys/.test(e.message)));
+});
+
+// ---- what the store gets wrong is the store's fault ----
+
+/** Features of every kind, for stored values the encoder would refuse. */
+const KINDS = new Map(compileFeatures([
+  { name: 'n_1h', type: 'integer' },
+  { name: 'mcc', type: 'category', levels: ['5411', '5812'] },
+  { name: 'seen', type: 'boolean' },
+  { name: 'avg_30d', type: 'number', required: false },
+], undefined, false, 'fraud').map((f) => [f.name, f]));
+const kinds = (overrides: Partial<OnlineFeatureSpec> = {}): OnlineFeatureSpec => spec({ features: [...KINDS.keys()], inputs: KINDS, defaults: new Map<string, string | number | boolean>([['n_1h', 0], ['mcc', '5411'], ['seen', false]]), ...overrides });
+
+/** An observer that keeps every report. */
+function observing(): LookupObserver & { reports: LookupReport[] } {
+  const reports: LookupReport[] = [];
+  return { reports, onLookup: (report) => void reports.push(report) };
+}
+
+test('a stored value the model cannot take is FEATURE_STORE_BAD_DATA naming store, entity, feature and value (on_error fail)', async () => {
+  const store = new MemoryFeatureStore();
+  const cases: Array<[Record<string, string | number | boolean>, RegExp]> = [
+    [{ n_1h: 'abc' }, /feature "n_1h" must be an integer, got "abc"/],
+    [{ n_1h: 2.5 }, /feature "n_1h" must be an integer, got "2\.5"/],
+    [{ mcc: '9999' }, /feature "mcc" has unknown category "9999"/],
+    [{ seen: 'maybe' }, /feature "seen" must be a boolean/],
+    [{ n_1h: '' }, /feature "n_1h" is "", which means missing, and the model requires a value/],
+    [{ avg_30d: '1e39' }, /beyond the float32 range/],
+    [{ avg_30d: 'Infinity' }, /NaN and Infinity are not allowed/],
+  ];
+  for (const [i, [values, reason]] of cases.entries()) {
+    store.write(`card:c${i}`, values);
+    const observer = observing();
+    await assert.rejects(new OnlineFeatureEnricher(kinds(), store).enrich([{ card_id: `c${i}` }], { observer }), isError('FEATURE_STORE_BAD_DATA', (e) =>
+      !e.retriable && reason.test(e.message) && /model "fraud": feature store "default" holds a bad value/.test(e.message) && e.message.includes(`card_id "c${i}", store key "card:c${i}"`) && e.where.field === undefined), JSON.stringify(values));
+    assert.equal(observer.reports[0]?.outcomes.error, 1);
+  }
+  // A blank value where the model takes a missing one is no fault.
+  store.write('card:blank', { avg_30d: '' });
+  assert.deepEqual((await new OnlineFeatureEnricher(kinds(), store).enrich([{ card_id: 'blank' }])).records, [{ card_id: 'blank', avg_30d: '', n_1h: 0, mcc: '5411', seen: false }]);
+});
+
+test('on_error defaults: a bad stored value gives way to that feature\'s default (or stays absent); the rest of the hash is used', async () => {
+  const store = new MemoryFeatureStore();
+  store.write('card:1', { n_1h: 'abc', mcc: '5812', seen: true, avg_30d: 'x' });
+  store.write('card:2', { n_1h: 4 });
+  const fallbacks: TetraError[] = [];
+  const observer = observing();
+  const enricher = new OnlineFeatureEnricher(kinds({ onError: 'defaults' }), store, (e) => fallbacks.push(e));
+  const { records } = await enricher.enrich([{ card_id: '1' }, { card_id: '2' }, { card_id: '1', n_1h: 9 }], { observer });
+  assert.deepEqual(records, [
+    { card_id: '1', n_1h: 0, mcc: '5812', seen: 'true' },
+    { card_id: '2', n_1h: '4', mcc: '5411', seen: false },
+    { card_id: '1', n_1h: 9, mcc: '5812', seen: 'true' },
+  ]);
+  assert.deepEqual(fallbacks.map((e) => e.code), ['FEATURE_STORE_BAD_DATA'], 'told once per call');
+  assert.deepEqual(observer.reports.map((r) => [r.outcomes, r.fallback?.code]), [[{ hit: 1, miss: 0, stale: 0, error: 0, fallback: 1 }, 'FEATURE_STORE_BAD_DATA']]);
+  // The request overriding the bad value: nothing falls back.
+  const overridden = await enricher.enrich([{ card_id: '1', n_1h: 1, avg_30d: 2 }], { observer });
+  assert.deepEqual(overridden.records, [{ card_id: '1', n_1h: 1, avg_30d: 2, mcc: '5812', seen: 'true' }]);
+  assert.deepEqual(observer.reports[1]?.outcomes, { hit: 1, miss: 0, stale: 0, error: 0, fallback: 0 });
+  assert.equal(fallbacks.length, 1);
+});
+
+test('a key holding no usable hash (store fault) fails only its own entity', async () => {
+  const faulty: OnlineFeatureStore = {
+    read: async (keys) => keys.map((key): FeatureHash => (key === 'card:bad' ? { values: {}, fault: 'WRONGTYPE Operation against a key holding the wrong kind of value' } : { values: { n_1h: '3' } })),
+    close: async () => undefined,
+  };
+  await assert.rejects(new OnlineFeatureEnricher(kinds(), faulty).enrich([{ card_id: 'ok' }, { card_id: 'bad' }]), isError('FEATURE_STORE_BAD_DATA', (e) => /holds no usable hash: WRONGTYPE/.test(e.message) && e.message.includes('card_id "bad"')));
+  const observer = observing();
+  const { records } = await new OnlineFeatureEnricher(kinds({ onError: 'defaults' }), faulty).enrich([{ card_id: 'ok' }, { card_id: 'bad' }], { observer });
+  assert.deepEqual(records.map((r) => r.n_1h), ['3', 0]);
+  assert.deepEqual(observer.reports[0]?.outcomes, { hit: 1, miss: 0, stale: 0, error: 0, fallback: 1 });
+});
+
+test('on_error defaults: a required feature without a default cannot fall back, so the store\'s failure stands', async () => {
+  const enricher = new OnlineFeatureEnricher(kinds({ onError: 'defaults', defaults: new Map<string, string | boolean>([['mcc', '5411'], ['seen', false]]) }), failing);
+  const observer = observing();
+  await assert.rejects(enricher.enrich([{ card_id: '1' }, { card_id: '2' }], { observer }), isError('FEATURE_STORE_UNAVAILABLE', (e) => e.retriable && /ECONNREFUSED/.test(e.message) && /feature "n_1h" has no default/.test(e.message)));
+  assert.deepEqual(observer.reports.map((r) => [r.outcomes.error, r.fallback]), [[2, undefined]], 'the call failed: every entity is an error, nothing fell back');
+  // avg_30d is not required: no default needed.
+  const ok = await enricher.enrich([{ card_id: '1', n_1h: 1 }], { observer });
+  assert.deepEqual(ok.records, [{ card_id: '1', n_1h: 1, mcc: '5411', seen: false }]);
+});
+
+test('the observer gets outcomes per entity and the round trip time; none when nothing is looked up', async () => {
+  const now = 10_000_000;
+  const store = new MemoryFeatureStore({ now: () => now });
+  store.write('card:a', { n_1h: 1 });
+  store.write('card:old', { n_1h: 1 }, { updatedAtMs: now - 120_000 });
+  const observer = observing();
+  const enricher = new OnlineFeatureEnricher(spec({ maxAgeMs: 60_000 }), store);
+  await enricher.enrich([{ card_id: 'a' }, { card_id: 'a' }, { card_id: 'old' }, { card_id: 'none' }], { observer });
+  await enricher.enrich([{ n_1h: 1, n_24h: 1, avg_30d: 1 }], { observer });
+  assert.equal(observer.reports.length, 1);
+  const [report] = observer.reports;
+  assert.deepEqual([report?.model, report?.store, report?.outcomes], ['fraud', 'default', { hit: 1, miss: 1, stale: 1, error: 0, fallback: 0 }]);
+  assert.ok(report?.seconds !== undefined && report.seconds >= 0 && report.seconds < 1);
+  await assert.rejects(new OnlineFeatureEnricher(spec(), failing).enrich([{ card_id: 'a' }], { observer }), isError('FEATURE_STORE_UNAVAILABLE'));
+  assert.deepEqual(observer.reports[1]?.outcomes, { hit: 0, miss: 0, stale: 0, error: 1, fallback: 0 });
+});
+
+test('the caller\'s budget running out during the lookup is DEADLINE_EXCEEDED, not the store\'s failure', async () => {
+  const store = counting(hanging);
+  const enricher = new OnlineFeatureEnricher(spec({ onError: 'defaults', timeoutMs: 1000 }), store);
+  const observer = observing();
+  await assert.rejects(enricher.enrich([{ card_id: '1' }], { timeoutMs: 0, observer }), isError('DEADLINE_EXCEEDED', (e) => /no time was left/.test(e.message)));
+  assert.equal(store.reads.length, 0, 'no round trip once the deadline has passed');
+  await assert.rejects(enricher.enrich([{ card_id: '1' }], { timeoutMs: 20, observer }), isError('DEADLINE_EXCEEDED', (e) => /20ms were left/.test(e.message) && /feature store "default"/.test(e.message)));
+  assert.deepEqual(observer.reports, [], 'neither a store error nor a fallback');
+  // The configured timeout, when it is the shorter, is the store's.
+  const short = new OnlineFeatureEnricher(spec({ timeoutMs: 20 }), hanging);
+  await assert.rejects(short.enrich([{ card_id: '1' }], { timeoutMs: 5000 }), isError('FEATURE_STORE_UNAVAILABLE', (e) => /within 20ms/.test(e.message)));
 });
 
 // ---- compiling against the model ----

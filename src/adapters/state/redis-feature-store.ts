@@ -41,7 +41,8 @@ type PipelineReplies = Array<[Error | null, unknown]>;
 /**
  * The online feature store on Redis: one hash per entity. A read is one
  * pipeline (HMGET of the fields and `_updated_at`, then PTTL, per key).
- * Every failure surfaces as FEATURE_STORE_UNAVAILABLE; no ioredis error escapes.
+ * A failed read surfaces as FEATURE_STORE_UNAVAILABLE; no ioredis error
+ * escapes. A key that is not a hash is that key's `fault`, not a failed read.
  */
 export class RedisFeatureStore implements OnlineFeatureStore {
   private readonly redis: Redis;
@@ -67,9 +68,13 @@ export class RedisFeatureStore implements OnlineFeatureStore {
     for (const key of keys) pipeline.hmget(key, ...asked).pttl(key);
     const replies = await withDeadline(this.exec(pipeline.exec()), options.timeoutMs, options.signal, this.describe());
     if (replies.length !== 2 * keys.length) throw storeUnavailable(`${this.describe()}: ${replies.length} replies for ${2 * keys.length} commands`);
-    replies.forEach(([error], i) => this.checkReply(error, keys[Math.floor(i / 2)] as string));
     const now = Date.now();
-    return keys.map((_, i) => toHash(replies[2 * i]?.[1], replies[2 * i + 1]?.[1], fields, now));
+    return keys.map((key, i) => {
+      const hmget = replies[2 * i] as [Error | null, unknown];
+      const pttl = replies[2 * i + 1] as [Error | null, unknown];
+      const fault = this.checkReply(hmget[0], key) ?? this.checkReply(pttl[0], key);
+      return fault !== undefined ? { values: {}, fault } : toHash(hmget[1], pttl[1], fields, now);
+    });
   }
 
   async close(): Promise<void> {
@@ -99,13 +104,13 @@ export class RedisFeatureStore implements OnlineFeatureStore {
 
   /**
    * ioredis answers a pipeline on a lost connection with one error per
-   * command rather than a rejection. A Redis reply error (WRONGTYPE: the key
-   * is not a hash) is a data fault that retrying cannot fix; others are the
-   * connection's and may pass.
+   * command rather than a rejection: that fails the read. A Redis reply
+   * error (WRONGTYPE: the key is not a hash) is the key's own data fault,
+   * returned as its `fault` so the other keys' hashes are still used.
    */
-  private checkReply(error: Error | null, key: string): void {
-    if (error === null) return;
-    if (error instanceof ReplyError) throw storeUnavailable(`${this.describe()}: key "${key}": ${error.message}`, error, false);
+  private checkReply(error: Error | null, key: string): string | undefined {
+    if (error === null) return undefined;
+    if (error instanceof ReplyError) return `${this.describe()}: key "${key}": ${error.message}`;
     throw storeUnavailable(`${this.describe()}: ${error.message}`, error);
   }
 

@@ -9,6 +9,9 @@ export const DEFAULT_LOOKUP_TIMEOUT_MS = 50;
 
 const positiveDuration = (what: string) => durationMs.refine((ms) => ms > 0, { message: `${what} must be longer than 0` });
 
+/** Node fires a longer timer at once (with a warning): a longer lookup timeout would fail every lookup as "too slow". */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 const featureNames = z
   .array(z.string().min(1, 'a feature name cannot be empty'))
   .min(1, 'list at least one feature to look up')
@@ -38,10 +41,13 @@ export const onlineFeaturesSchema = z
     features: featureNames,
     /** Used when the entity has no (fresh) hash or the hash lacks the field. */
     defaults: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])).optional(),
-    /** A hash whose `_updated_at` is older counts as missing. A hash without `_updated_at` has no known age and is used. */
+    /** A hash whose `_updated_at` is older counts as missing. A hash without `_updated_at` has no known age and is used. Compiled to OnlineFeatureSpec.maxAgeMs. */
     max_age: positiveDuration('max_age').optional(),
-    timeout: positiveDuration('timeout').default(DEFAULT_LOOKUP_TIMEOUT_MS),
-    /** When the store is down or slow: fail the call (retriable) or go on with the defaults. */
+    /** How long one lookup may take, e.g. "50ms"; compiled to OnlineFeatureSpec.timeoutMs. */
+    timeout: positiveDuration('timeout')
+      .refine((ms) => ms <= MAX_TIMER_MS, { message: `timeout must be at most ${MAX_TIMER_MS}ms (about 24 days), the longest a timer can wait` })
+      .default(DEFAULT_LOOKUP_TIMEOUT_MS),
+    /** When the store is down or slow, or holds a value the model cannot take: fail the call or go on with the defaults. */
     on_error: z.enum(['fail', 'defaults']).default('fail'),
   })
   .superRefine((config, ctx) => {

@@ -43,6 +43,8 @@ export function compileOnlineFeatures(config: OnlineFeaturesConfig, options: Com
     keyPrefix: config.key_prefix,
     features: config.features,
     defaults,
+    inputs: new Map(config.features.map((name) => [name, inputs.get(name) as FeatureSpec])),
+    dtype: encoder.dtype,
     ...(config.max_age !== undefined ? { maxAgeMs: config.max_age } : {}),
     timeoutMs: config.timeout,
     onError: config.on_error,

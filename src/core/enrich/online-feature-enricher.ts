@@ -1,7 +1,10 @@
+import type { FeatureSpec } from '../codec/feature-spec.ts';
 import type { InputRecord, RejectedRow } from '../codec/record-encoder.ts';
 import { TetraError } from '../errors/index.ts';
-import type { FeatureHash, FeatureValue, OnlineFeatureStore } from './online-feature-store.ts';
-import { lookupCancelled, storeUnavailable, withDeadline } from './store-errors.ts';
+import { EntityLookup } from './entity-lookup.ts';
+import type { LookupObserver, LookupOutcome } from './lookup-observer.ts';
+import type { FeatureValue, OnlineFeatureStore } from './online-feature-store.ts';
+import { readHashes, type StoreAnswer } from './read-hashes.ts';
 
 /** model.yaml `online_features`, checked against the model and compiled. */
 export interface OnlineFeatureSpec {
@@ -12,6 +15,13 @@ export interface OnlineFeatureSpec {
   readonly keyPrefix: string;
   readonly features: readonly string[];
   readonly defaults: ReadonlyMap<string, FeatureValue>;
+  /**
+   * How the model's encoder takes each looked-up feature, and its dtype:
+   * stored values are checked against them so a bad one is blamed on the
+   * store rather than on the caller.
+   */
+  readonly inputs: ReadonlyMap<string, FeatureSpec>;
+  readonly dtype: 'float32' | 'float64';
   readonly maxAgeMs?: number;
   readonly timeoutMs: number;
   readonly onError: 'fail' | 'defaults';
@@ -25,6 +35,8 @@ export interface EnrichOptions {
   readonly signal?: AbortSignal;
   /** What is left of the caller's own budget; the lookup takes the smaller of it and the configured timeout. */
   readonly timeoutMs?: number;
+  /** Told what the lookup came to (metrics, fallback warnings). */
+  readonly observer?: LookupObserver;
 }
 
 export interface EnrichedBatch {
@@ -48,23 +60,42 @@ interface LookupPlan {
  * own missing-value rule applies), then the entity's fresh hash, then the
  * declared default; otherwise the feature stays absent. A hash older than
  * max_age counts as missing.
+ *
+ * What the store gets wrong is never the caller's error: a store that is
+ * down or slow, or a stored value the model cannot take, fails the call
+ * with the store's code (on_error: fail) or gives way to the defaults
+ * (on_error: defaults), and is reported to the observer either way.
  */
 export class OnlineFeatureEnricher {
   constructor(
     readonly spec: OnlineFeatureSpec,
     private readonly store: OnlineFeatureStore,
-    /** Told each time a failed lookup is replaced by the defaults (on_error: defaults), so the fallback is visible. */
+    /** Told once per call in which the defaults replaced what the store failed to give (on_error: defaults). */
     private readonly onFallback?: (error: TetraError) => void,
   ) {}
 
   async enrich(records: readonly InputRecord[], options: EnrichOptions = {}): Promise<EnrichedBatch> {
     const plan = this.plan(records, options);
-    const hashes = await this.lookup(plan.keys, options.signal, options.timeoutMs);
-    const out = records.map((record, i) => {
-      const key = plan.rowKeys[i];
-      return key === undefined ? record : this.fill(record, hashes.get(key));
-    });
-    return { records: out, rejected: plan.rejected };
+    if (plan.keys.length === 0) return { records, rejected: plan.rejected };
+    const answer = await readHashes(this.store, this.spec, plan.keys, options);
+    const entities = new Map(plan.keys.map((key) => [key, new EntityLookup(this.spec, key, answer.hashes.get(key), answer.failure)]));
+    const fallbacks: TetraError[] = [];
+    let failed = false;
+    try {
+      if (answer.failure && this.spec.onError === 'fail') throw answer.failure;
+      const out = records.map((record, i) => {
+        const key = plan.rowKeys[i];
+        return key === undefined ? record : this.fill(record, entities.get(key) as EntityLookup, fallbacks);
+      });
+      return { records: out, rejected: plan.rejected };
+    } catch (error) {
+      failed = true;
+      if (answer.failure) for (const entity of entities.values()) entity.outcome = 'error';
+      throw error;
+    } finally {
+      // A call that failed did not go on with the defaults, whatever some of its entities did.
+      this.report(entities, answer, failed ? undefined : fallbacks[0], options.observer);
+    }
   }
 
   private plan(records: readonly InputRecord[], options: EnrichOptions): LookupPlan {
@@ -88,51 +119,61 @@ export class OnlineFeatureEnricher {
     return { rowKeys, keys: [...keys], rejected };
   }
 
-  /** Reads the keys' hashes; on a store failure, fails or answers "no hashes" (then the defaults apply) per on_error. */
-  private async lookup(keys: readonly string[], signal: AbortSignal | undefined, callerMs: number | undefined): Promise<Map<string, FeatureHash | undefined>> {
-    if (keys.length === 0) return new Map();
-    const { features } = this.spec;
-    const timeoutMs = callerMs === undefined ? this.spec.timeoutMs : Math.min(callerMs, this.spec.timeoutMs);
-    try {
-      const read = Promise.resolve().then(() => this.store.read(keys, features, { timeoutMs, signal }));
-      const hashes = await withDeadline(read, timeoutMs, signal, 'the store');
-      if (!Array.isArray(hashes) || hashes.length !== keys.length) {
-        throw storeUnavailable(`answered ${Array.isArray(hashes) ? hashes.length : 'no list of'} hashes for ${keys.length} keys`, undefined, false);
-      }
-      return new Map(keys.map((key, i) => [key, hashes[i]]));
-    } catch (error) {
-      if (signal?.aborted) throw TetraError.is(error) && error.code === 'CANCELLED' ? error : lookupCancelled(signal);
-      const failure = this.failure(error, keys.length);
-      if (this.spec.onError === 'fail') throw failure;
-      this.onFallback?.(failure);
-      return new Map();
-    }
-  }
-
-  private failure(error: unknown, keyCount: number): TetraError {
-    const { model, storeName, keyField } = this.spec;
-    const reason = error instanceof Error ? error.message : String(error);
-    const retriable = TetraError.is(error) && error.code === 'FEATURE_STORE_UNAVAILABLE' ? error.retriable : true;
-    const message = `model "${model}": looking up online features of ${keyCount} "${keyField}" value${keyCount === 1 ? '' : 's'} in feature store "${storeName}" failed: ${reason}`;
-    return new TetraError('FEATURE_STORE_UNAVAILABLE', message, { model, cause: error, retriable });
-  }
-
-  /** A new record with the features the request left out taken from the hash or the defaults. */
-  private fill(record: InputRecord, hash: FeatureHash | undefined): InputRecord {
-    const { features, defaults, maxAgeMs } = this.spec;
-    const stale = hash?.ageMs !== undefined && maxAgeMs !== undefined && hash.ageMs > maxAgeMs;
-    const stored = hash && !stale ? hash.values : undefined;
+  /** A new record with the features the request left out taken from the entity's hash or the defaults. */
+  private fill(record: InputRecord, entity: EntityLookup, fallbacks: TetraError[]): InputRecord {
+    const { features, defaults } = this.spec;
     const filled: Array<[string, FeatureValue]> = [];
     for (const name of features) {
       if (given(record, name)) continue;
-      const value = stored && Object.hasOwn(stored, name) ? stored[name] : defaults.get(name);
+      const stored = entity.value(name);
+      if (typeof stored === 'string') {
+        filled.push([name, stored]);
+        continue;
+      }
+      if (stored !== undefined) this.fallBack(entity, stored, name, fallbacks);
+      const value = defaults.get(name);
       if (value !== undefined) filled.push([name, value]);
     }
     // fromEntries and spread define own properties, so a feature named "__proto__" stays a plain field.
     return filled.length === 0 ? record : { ...record, ...Object.fromEntries(filled) };
   }
-}
 
+  /**
+   * The store failed `entity` for `feature`: fail the call (on_error: fail,
+   * or no default to go on with where the model requires a value) or note
+   * the fallback and let the default apply.
+   */
+  private fallBack(entity: EntityLookup, failure: TetraError, feature: string, fallbacks: TetraError[]): void {
+    if (this.spec.onError === 'fail') {
+      entity.outcome = 'error';
+      throw failure;
+    }
+    if (!this.spec.defaults.has(feature) && !this.mayBeAbsent(feature)) {
+      entity.outcome = 'error';
+      const message = `${failure.message}; feature "${feature}" has no default in online_features to go on with, and the model requires it`;
+      throw new TetraError(failure.code, message, { ...failure.where, cause: failure, retriable: failure.retriable });
+    }
+    if (entity.outcome !== 'error') entity.outcome = 'fallback';
+    if (!fallbacks.includes(failure)) fallbacks.push(failure);
+  }
+
+  /** The encoder takes the feature's absence (a model default, or not required): no default is needed to go on. */
+  private mayBeAbsent(feature: string): boolean {
+    const input = this.spec.inputs.get(feature);
+    return input === undefined || input.defaultValue !== undefined || !input.required;
+  }
+
+  private report(entities: ReadonlyMap<string, EntityLookup>, answer: StoreAnswer, fallback: TetraError | undefined, observer: LookupObserver | undefined): void {
+    const outcomes: Record<LookupOutcome, number> = { hit: 0, miss: 0, stale: 0, error: 0, fallback: 0 };
+    for (const entity of entities.values()) outcomes[entity.outcome]++;
+    if (fallback) this.onFallback?.(fallback);
+    try {
+      observer?.onLookup({ model: this.spec.model, store: this.spec.storeName, outcomes, seconds: answer.seconds, ...(fallback ? { fallback } : {}) });
+    } catch {
+      // Metrics and logs must not change the call's outcome.
+    }
+  }
+}
 /** The request gives the field: any own value but undefined, null included. */
 function given(record: InputRecord, name: string): boolean {
   return Object.hasOwn(record, name) && record[name] !== undefined;

@@ -9,6 +9,12 @@ export interface FeatureHash {
   readonly ageMs?: number;
   /** Milliseconds until the hash expires; absent when it never expires. */
   readonly ttlMs?: number;
+  /**
+   * The store holds something unusable under this key (e.g. not a hash):
+   * what. `values` is then empty. Reported per key so one bad entity does
+   * not fail the lookup of the others.
+   */
+  readonly fault?: string;
 }
 
 /** How a writer stores a hash (every store's writer takes these). */
@@ -32,7 +38,8 @@ export interface FeatureReadOptions {
  *
  * @remarks A read is one round trip for the whole batch of keys. Failures
  * are TetraErrors: FEATURE_STORE_UNAVAILABLE (unreachable, too slow, a bad
- * reply) or CANCELLED; no driver error escapes. Writing is not part of this
+ * reply) or CANCELLED; no driver error escapes. A key holding something
+ * that is not a hash is not a failure of the read: its entry has `fault`. Writing is not part of this
  * contract: writers are store-specific.
  */
 export interface OnlineFeatureStore {

@@ -30,3 +30,13 @@ export function withDeadline<T>(work: Promise<T>, timeoutMs: number | undefined,
     work.then((value) => finish(() => resolve(value)), (error: unknown) => finish(() => reject(error)));
   });
 }
+
+/**
+ * The store holds something the model cannot use for one entity: the
+ * store's fault, not the caller's, and not fixed by retrying until the
+ * writer rewrites it.
+ */
+export function badStoredData(message: string, model: string): TetraError {
+  // No `field`: to a caller, a field in an error is one of theirs to fix.
+  return new TetraError('FEATURE_STORE_BAD_DATA', message, { model });
+}

@@ -1,6 +1,7 @@
 import { decodeOutputs, type PredictionRecord } from '../codec/output-decoder.ts';
 import type { InputRecord } from '../codec/record-encoder.ts';
 import { encodeLenientSkipping } from '../enrich/encode-lenient-skipping.ts';
+import type { LookupObserver } from '../enrich/lookup-observer.ts';
 import type { EnrichedBatch } from '../enrich/online-feature-enricher.ts';
 import { TetraError, asTetraError } from '../errors/index.ts';
 import type { ModelRepository } from '../repository/model-repository.ts';
@@ -106,7 +107,7 @@ export class InferenceService {
     }
     const firstRow = request.firstRow ?? 0;
     // No lookup, no await: most models have no online features and this runs for every call.
-    const { records, rejected: unkeyed } = served.enricher ? await enrichRecords(served, request, firstRow) : { records: request.records ?? [], rejected: [] };
+    const { records, rejected: unkeyed } = served.enricher ? await enrichRecords(served, request, firstRow, this.telemetry) : { records: request.records ?? [], rejected: [] };
     const encoded = request.keepGoing ? encodeLenientSkipping(encoder, records, firstRow, unkeyed) : undefined;
     const matrix = encoded ? encoded.tensor : encoder.encode(records, firstRow);
     const rows = matrix.shape[0] as number;
@@ -163,9 +164,9 @@ function sameAnswer(primary: InferResult, shadow: InferResult, labelField: strin
 }
 
 /** Online feature lookups (model.yaml `online_features`) fill in what the records leave out; tensor calls never get here. */
-async function enrichRecords(served: ServedModel, request: InferRequest, firstRow: number): Promise<EnrichedBatch> {
+async function enrichRecords(served: ServedModel, request: InferRequest, firstRow: number, observer: LookupObserver | undefined): Promise<EnrichedBatch> {
   const records = request.records ?? [];
   if (!served.enricher) return { records, rejected: [] };
   const timeLeftMs = request.deadline !== undefined ? Math.max(0, request.deadline - Date.now()) : undefined;
-  return served.enricher.enrich(records, { firstRow, lenient: request.keepGoing === true, signal: request.signal, ...(timeLeftMs !== undefined ? { timeoutMs: timeLeftMs } : {}) });
+  return served.enricher.enrich(records, { firstRow, lenient: request.keepGoing === true, signal: request.signal, observer, ...(timeLeftMs !== undefined ? { timeoutMs: timeLeftMs } : {}) });
 }

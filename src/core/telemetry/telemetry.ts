@@ -1,6 +1,8 @@
 import { pino, type Logger } from 'pino';
 import { Counter, Histogram, Registry } from 'prom-client';
 import type { BatchEvent } from '../batching/batch-work.ts';
+import { FallbackWarnings } from '../enrich/fallback-warnings.ts';
+import { LOOKUP_OUTCOMES, type LookupObserver, type LookupOutcome, type LookupReport } from '../enrich/lookup-observer.ts';
 import type { ServedModel } from '../repository/served-model.ts';
 import type { ServingMode } from '../service/infer-request.ts';
 
@@ -8,13 +10,15 @@ import type { ServingMode } from '../service/infer-request.ts';
 export type Outcome = 'ok' | string;
 
 const SECONDS_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+/** Feature lookups are a fraction of a request: finer at the low end (an in-memory store answers in microseconds). */
+const LOOKUP_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1];
 const BATCH_BUCKETS = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 4096];
 
 /**
  * The one logger and metrics registry of a Tetra process. Metric names are
  * `tetra_*` with `model`, `version` and `mode` labels.
  */
-export class Telemetry {
+export class Telemetry implements LookupObserver {
   readonly registry: Registry;
   readonly logger: Logger;
   private readonly requests: Counter<'model' | 'version' | 'mode' | 'outcome'>;
@@ -23,8 +27,12 @@ export class Telemetry {
   private readonly queueSeconds: Histogram<'model' | 'version'>;
   private readonly computeSeconds: Histogram<'model' | 'version'>;
   private readonly shadowComparisons: Counter<'model' | 'version' | 'shadow_version' | 'outcome'>;
+  private readonly lookups: Counter<'model' | 'store' | 'outcome'>;
+  private readonly lookupSeconds: Histogram<'model'>;
+  private readonly fallbackWarnings: FallbackWarnings;
 
-  constructor(options: { logger?: Logger; registry?: Registry } = {}) {
+  /** `now` is the clock that rate-limits warnings (tests move it). */
+  constructor(options: { logger?: Logger; registry?: Registry; now?: () => number } = {}) {
     this.logger = options.logger ?? pino({ name: 'tetra' });
     this.registry = options.registry ?? new Registry();
     const registers = [this.registry];
@@ -34,6 +42,14 @@ export class Telemetry {
     this.queueSeconds = new Histogram({ name: 'tetra_queue_duration_seconds', help: 'Time the oldest call of a batch waited', labelNames: ['model', 'version'], buckets: SECONDS_BUCKETS, registers });
     this.computeSeconds = new Histogram({ name: 'tetra_compute_duration_seconds', help: 'Time of one model call', labelNames: ['model', 'version'], buckets: SECONDS_BUCKETS, registers });
     this.shadowComparisons = new Counter({ name: 'tetra_shadow_comparisons_total', help: 'Shadow calls by outcome: agree, disagree, failed, skipped (shadow busy)', labelNames: ['model', 'version', 'shadow_version', 'outcome'], registers });
+    this.lookups = new Counter({
+      name: 'tetra_online_feature_lookups_total',
+      help: 'Entities looked up in online feature stores, once per call, by outcome: hit, miss (no hash: defaults), stale (older than max_age: defaults), error (store down or bad stored value: call failed), fallback (the same, on_error defaults: defaults used)',
+      labelNames: ['model', 'store', 'outcome'],
+      registers,
+    });
+    this.lookupSeconds = new Histogram({ name: 'tetra_online_feature_lookup_duration_seconds', help: 'Time of one online feature store round trip (one per call, all its entities)', labelNames: ['model'], buckets: LOOKUP_BUCKETS, registers });
+    this.fallbackWarnings = new FallbackWarnings(this.logger, options.now);
   }
 
   recordShadow(model: string, version: string, shadowVersion: string, outcome: 'agree' | 'disagree' | 'failed' | 'skipped'): void {
@@ -60,5 +76,30 @@ export class Telemetry {
     }
     child.count.inc();
     child.time.observe(seconds);
+  }
+
+  private readonly lookupCounts = new Map<string, { inc(n: number): void }>();
+  private readonly lookupTimes = new Map<string, { observe(v: number): void }>();
+
+  /** Counts and times one call's feature lookup, and warns (rate-limited) when it fell back to the defaults. */
+  readonly onLookup = (report: LookupReport): void => {
+    const { model, store, outcomes } = report;
+    for (const outcome of LOOKUP_OUTCOMES) {
+      const n = outcomes[outcome];
+      if (n > 0) this.lookupCount(model, store, outcome).inc(n);
+    }
+    if (report.seconds !== undefined) {
+      let time = this.lookupTimes.get(model);
+      if (!time) this.lookupTimes.set(model, (time = this.lookupSeconds.labels({ model })));
+      time.observe(report.seconds);
+    }
+    if (report.fallback) this.fallbackWarnings.warn(report, report.fallback);
+  };
+
+  private lookupCount(model: string, store: string, outcome: LookupOutcome): { inc(n: number): void } {
+    const key = `${model}\u0000${store}\u0000${outcome}`;
+    let child = this.lookupCounts.get(key);
+    if (!child) this.lookupCounts.set(key, (child = this.lookups.labels({ model, store, outcome })));
+    return child;
   }
 }

@@ -7,7 +7,8 @@ import { Redis } from 'ioredis';
 import { writeOnlineFeatures } from '../../../src/adapters/state/index.ts';
 import { CARD_FEATURES, onlineFeaturesYaml } from '../../helpers/fraud-online-repo.ts';
 import { FRAUD_FEATURES, FRAUD_REPO, SAMPLE_EXPECTED, SAMPLE_RECORDS } from '../../helpers/fraud-sample.ts';
-import { postJson, startServer, type RunningServer } from '../../helpers/online-server.ts';
+import { getJson, postJson, startServer, type RunningServer } from '../../helpers/online-server.ts';
+import { metricValue } from '../../helpers/metrics-text.ts';
 import { SERVICES, needs } from '../../helpers/services.ts';
 import { tempDir } from '../../helpers/temp-dir.ts';
 
@@ -106,5 +107,26 @@ test('with Redis unreachable, a lookup fails with 503 and full records still sco
   assert.equal(res.body.code, 'FEATURE_STORE_UNAVAILABLE');
   assert.match(res.body.error, /feature store "default"/);
   assert.deepEqual(await probabilities(server, [fullRecord(r)]).then((p) => p.length), 1);
+  await server.close();
+});
+
+test('a bad value stored in Redis is the server\'s 500 FEATURE_STORE_BAD_DATA, not the caller\'s 400; lookups show in /metrics', { skip }, async () => {
+  writer ??= new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+  const server = await startServer({ repository: onlineRepo(PREFIX), feature_stores: { default: { type: 'redis', url: REDIS_URL } } });
+  const r = SAMPLE_RECORDS[1] as Record<string, string | null>;
+  await writeOnlineFeatures(writer, `${PREFIX}garbled`, { txn_count_1h: 'abc', txn_count_24h: 3, amount_sum_24h: 10, avg_amount_30d: 5 });
+  const res = await postJson(`${server.url}/v1/models/fraud-xgb:predict`, { instances: [{ card_id: 'garbled', ...requestPart(r) }] });
+  assert.equal(res.status, 500, JSON.stringify(res.body));
+  assert.equal(res.body.code, 'FEATURE_STORE_BAD_DATA');
+  for (const part of ['feature store "default"', 'card_id "garbled"', '"txn_count_1h"', '"abc"']) assert.ok(res.body.error.includes(part), `${part} in ${res.body.error}`);
+  // The same value sent by the caller is the caller's mistake.
+  const own = await postJson(`${server.url}/v1/models/fraud-xgb:predict`, { instances: [{ ...fullRecord(r), txn_count_1h: 'abc' }] });
+  assert.equal(own.status, 400, JSON.stringify(own.body));
+  assert.equal(own.body.code, 'INPUT_WRONG_TYPE');
+  await probabilities(server, [{ card_id: 'no-such-card', ...requestPart(r) }]);
+  const metrics = (await getJson(`${server.url}/metrics`)).body as string;
+  assert.equal(metricValue(metrics, 'tetra_online_feature_lookups_total', { model: 'fraud-xgb', store: 'default', outcome: 'error' }), 1);
+  assert.equal(metricValue(metrics, 'tetra_online_feature_lookups_total', { model: 'fraud-xgb', store: 'default', outcome: 'miss' }), 1);
+  assert.equal(metricValue(metrics, 'tetra_online_feature_lookup_duration_seconds_count', { model: 'fraud-xgb' }), 2);
   await server.close();
 });
