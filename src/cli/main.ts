@@ -1,7 +1,9 @@
 import { parseArgs } from 'node:util';
-import { TetraError } from '../core/index.ts';
+import { TetraError, loadTetraConfig } from '../core/index.ts';
 import { modelsInspectCommand, modelsListCommand } from './commands/models.ts';
 import { batchCommand } from './commands/batch.ts';
+import { scheduleCommand } from './commands/schedule.ts';
+import { jobOptions } from './job-options.ts';
 import { predictCommand } from './commands/predict.ts';
 import { DATASET_FORMATS, type DatasetFormat } from './dataset-io.ts';
 import type { ProgressStyle } from '../modes/batch/index.ts';
@@ -77,7 +79,11 @@ async function dispatch(argv: readonly string[]): Promise<number | void> {
       format: inputFormat(values.format), batchSize: positiveInt(values['batch-size'], '--batch-size'),
     });
   }
-  if (command === 'batch') return batch(rest, values, repo);
+  if (command === 'batch') return rest.length === 1 && values.model === undefined ? declaredJob(rest[0] as string, values) : batch(rest, values, repo);
+  if (command === 'schedule') {
+    if (rest.length > 0) throw new UsageError(`schedule takes no arguments (got "${rest.join(' ')}"); its jobs come from tetra.yaml`);
+    return scheduleCommand({ config: values.config, host: values.host, port: values.port === undefined ? undefined : port(values.port) });
+  }
   if (command === 'serve') {
     return serveCommand({
       config: values.config, repo: values.repo, host: values.host, models: values.model ?? [],
@@ -101,6 +107,17 @@ function batch(rest: readonly string[], values: Values, repo: string): Promise<n
     delimiter: values.delimiter, keepColumns: values['keep-columns'], rejects: values.rejects, maxRejects: values['max-rejects'],
     chunkRows: positiveInt(values['chunk-rows'], '--chunk-rows'), shard: values.shard, shardKey: values['shard-key'],
     force: values.force, summary: values.summary, progress: progressStyle(values.progress),
+  });
+}
+
+/** `tetra batch <job>`: a job declared in tetra.yaml; flags given on the command line win over its settings. */
+async function declaredJob(name: string, values: Values): Promise<number> {
+  const config = await loadTetraConfig({ file: values.config });
+  const job = jobOptions(config, name, new Date());
+  return batchCommand({
+    ...job, force: values.force ?? job.force, progress: progressStyle(values.progress),
+    ...(values.shard ? { shard: values.shard } : {}), ...(values['shard-key'] ? { shardKey: values['shard-key'] } : {}),
+    ...(values.summary ? { summary: values.summary } : {}),
   });
 }
 

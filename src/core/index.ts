@@ -13,6 +13,7 @@ export { loadModelConfig, parseModelConfig } from './config/load-model-config.ts
 export { configError, formatPath } from './config/config-error.ts';
 export { Telemetry, type Outcome } from './telemetry/telemetry.ts';
 export { tetraConfigSchema, type TetraConfig } from './config/server-config.ts';
+export { batchJobSchema, type BatchJobConfig } from './config/batch-job-config.ts';
 export { loadTetraConfig, type ConfigSources } from './config/load-tetra-config.ts';
 export { parseByteSize } from './config/byte-size.ts';
 export { rolloutSchema, type RolloutConfig } from './rollout/rollout-config.ts';

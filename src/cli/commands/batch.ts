@@ -34,14 +34,30 @@ export const DEFAULT_CHUNK_ROWS = 4096;
  * exit code: 0 done, 3 done with rejected rows, 1 failed.
  */
 export async function batchCommand(options: BatchOptions): Promise<number> {
-  const shard = options.shard ? parseShard(options.shard) : undefined;
-  const maxRejects = options.maxRejects ? parseRejectLimit(options.maxRejects) : undefined;
-  const { name, repository, service } = await openModel(options.model, options.repo, options.version);
   const controller = new AbortController();
   const stop = (): void => controller.abort(new Error('interrupted'));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-  const progress = new ProgressReporter(process.stderr, options.progress);
+  try {
+    const summary = await runBatch(options, controller.signal);
+    writeErr(formatSummary(summary));
+    return EXIT_CODES[summary.status];
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
+}
+
+/**
+ * One run of a batch job: loads the model, scores the input and writes the
+ * summary file. Throws only for what stops it before the job starts (a
+ * wrong option, a model that does not load); the summary tells the rest.
+ */
+export async function runBatch(options: BatchOptions, signal?: AbortSignal): Promise<BatchSummary> {
+  const shard = options.shard ? parseShard(options.shard) : undefined;
+  const maxRejects = options.maxRejects ? parseRejectLimit(options.maxRejects) : undefined;
+  const { name, repository, service } = await openModel(options.model, options.repo, options.version);
+  const progress = new ProgressReporter(process.stderr, options.progress ?? (options.job && !process.stderr.isTTY ? 'log' : undefined));
   let summary: BatchSummary;
   try {
     const reader = await openInput({ input: options.input, format: options.inputFormat, delimiter: options.delimiter, shard, shardKey: options.shardKey });
@@ -52,18 +68,15 @@ export async function batchCommand(options: BatchOptions): Promise<number> {
       chunkRows: options.chunkRows ?? DEFAULT_CHUNK_ROWS,
       keepColumns: keepList(options.keepColumns), maxRejects, force: options.force, job: options.job,
       identity: { shard: options.shard, shardKey: options.shardKey, delimiter: options.delimiter, inputFormat: options.inputFormat, outputFormat: options.outputFormat },
-      signal: controller.signal, onProgress: progress.update,
+      signal, onProgress: progress.update,
     });
   } finally {
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
     progress.done();
     await repository.close();
   }
-  writeErr(formatSummary(summary));
   const summaryPath = options.summary ?? (options.output === '-' || /^postgres/i.test(options.output) ? undefined : `${options.output}.summary.json`);
-  if (summaryPath) await writeFile(summaryPath, JSON.stringify(summary, null, 2) + '\n');
-  return EXIT_CODES[summary.status];
+  if (summaryPath && summary.status !== 'already-done') await writeFile(summaryPath, JSON.stringify(summary, null, 2) + '\n');
+  return summary;
 }
 
 function keepList(text: string | undefined): 'all' | string[] | undefined {

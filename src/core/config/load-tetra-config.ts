@@ -13,9 +13,17 @@ const ENV_ALIASES: Record<string, string[]> = {
   TETRA_PORT: ['server', 'port'],
   TETRA_API_KEYS: ['server', 'api_keys'],
   TETRA_LOG_LEVEL: ['logging', 'level'],
-  // The SageMaker container contract names the port the container must listen on.
+  // The SageMaker container contract names the port the container must listen on,
   SAGEMAKER_BIND_TO_PORT: ['server', 'port'],
+  // and, in Batch Transform, the largest payload it will send (MaxPayloadInMB).
+  SAGEMAKER_MAX_PAYLOAD_IN_MB: ['server', 'body_limit'],
 };
+/** SageMaker variables whose value is not the setting's own: converted (or refused) here. */
+const ENV_CONVERSIONS: Record<string, (raw: string, name: string) => unknown> = {
+  SAGEMAKER_MAX_PAYLOAD_IN_MB: payloadMegabytes,
+};
+/** Variables of the SageMaker contract: they beat TETRA_* ones (SageMaker decides port and payload size). */
+const SAGEMAKER_SETTINGS = new Set(['SAGEMAKER_BIND_TO_PORT', 'SAGEMAKER_MAX_PAYLOAD_IN_MB']);
 const LIST_SETTINGS = new Set(['server.api_keys', 'server.cors_origins']);
 
 export interface ConfigSources {
@@ -69,12 +77,28 @@ async function readConfigFile(file: string, required: boolean): Promise<Json> {
 /**
  * When two variables set one setting, the more specific wins, whatever
  * their order in the environment: `TETRA_SECTION__KEY`, then the `TETRA_*`
- * shorthands, then SAGEMAKER_BIND_TO_PORT (SageMaker only reaches the
- * container on that port).
+ * shorthands, then the SageMaker ones (SageMaker only reaches the container
+ * on SAGEMAKER_BIND_TO_PORT, and sends payloads up to
+ * SAGEMAKER_MAX_PAYLOAD_IN_MB whatever Tetra's own limit says).
  */
 function envRank(name: string): number {
-  if (name === 'SAGEMAKER_BIND_TO_PORT') return 2;
+  if (SAGEMAKER_SETTINGS.has(name)) return 2;
   return Object.hasOwn(ENV_ALIASES, name) ? 1 : 0;
+}
+
+/**
+ * SAGEMAKER_MAX_PAYLOAD_IN_MB -> a body limit of that many MiB (a MiB is at
+ * least SageMaker's MB, whichever it means). 0 means "unbounded, chunked":
+ * Tetra holds a body in memory and needs a bound, so 0 is refused.
+ */
+function payloadMegabytes(raw: string, name: string): string {
+  const text = raw.trim();
+  const mb = /^\d+$/.test(text) ? Number(text) : NaN;
+  if (mb >= 1) return `${mb}mb`;
+  const why = mb === 0
+    ? 'is 0 (payloads of any size, sent chunked), but Tetra reads a request body into memory and needs a bound; set MaxPayloadInMB to 1-100'
+    : `must be a whole number of megabytes, got ${JSON.stringify(raw)}`;
+  throw new TetraError('CONFIG_INVALID', `invalid configuration: server.body_limit (from ${name}): ${name} ${why}`, { path: 'server.body_limit' });
 }
 
 /** `TETRA_SERVER__PORT=9000` -> server.port = 9000; values are read as YAML scalars ("9000" is a number). */
@@ -85,7 +109,8 @@ function fromEnv(env: NodeJS.ProcessEnv, origin: Map<string, string>): Json {
     const path = ENV_ALIASES[name] ?? (name.startsWith('TETRA_') && name.includes('__') ? name.slice(6).toLowerCase().split('__') : undefined);
     if (!path) continue;
     const key = path.join('.');
-    setPath(out, path, LIST_SETTINGS.has(key) ? raw.split(',').map((s) => s.trim()).filter(Boolean) : scalar(raw));
+    const convert = Object.hasOwn(ENV_CONVERSIONS, name) ? ENV_CONVERSIONS[name] : undefined;
+    setPath(out, path, convert ? convert(raw, name) : LIST_SETTINGS.has(key) ? raw.split(',').map((s) => s.trim()).filter(Boolean) : scalar(raw));
     origin.set(key, name);
   }
   return out;

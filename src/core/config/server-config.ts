@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { byteSize } from './byte-size.ts';
 import { durationMs } from './duration.ts';
+import { batchJobSchema, jobName } from './batch-job-config.ts';
 
 const batchingDefaults = z.strictObject({
   max_batch_size: z.number().int().min(1).default(64),
@@ -43,6 +44,8 @@ export const tetraConfigSchema = z.strictObject({
   server: server.default(server.parse({})),
   batching: batchingDefaults.default(batchingDefaults.parse({})),
   feature_stores: z.record(z.string(), featureStore).default({}),
+  /** Named batch jobs: `tetra batch <job>`, and `tetra schedule` for those with a schedule. */
+  jobs: z.record(jobName, batchJobSchema).default({}),
   logging: z.strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') }).default({ level: 'info' }),
 });
 

@@ -156,14 +156,15 @@ function freePort(): Promise<number> {
   });
 }
 
-test('tetra serve listens on SAGEMAKER_BIND_TO_PORT when no --port is given', { timeout: 60_000 }, async () => {
+test('tetra serve as a Batch Transform container: SAGEMAKER_BIND_TO_PORT when no --port is given, the SAGEMAKER_* settings in /execution-parameters', { timeout: 60_000 }, async () => {
   const port = await freePort();
   const other = await freePort();
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('TETRA_') && k !== 'SAGEMAKER_BIND_TO_PORT'));
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('TETRA_') && !k.startsWith('SAGEMAKER_')));
+  const sagemaker = { SAGEMAKER_BATCH: 'true', SAGEMAKER_MAX_PAYLOAD_IN_MB: '1', SAGEMAKER_BATCH_STRATEGY: 'SINGLE_RECORD', SAGEMAKER_MAX_CONCURRENT_TRANSFORMS: '3' };
   const child = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'src', 'cli', 'bin.ts'), 'serve', '--repo', FRAUD_REPO, '--host', '127.0.0.1'], {
     cwd: PROJECT_ROOT,
     // TETRA_PORT comes after it in the environment: the SageMaker port must still win.
-    env: { ...env, SAGEMAKER_BIND_TO_PORT: String(port), TETRA_PORT: String(other), TETRA_LOG_LEVEL: 'warn' },
+    env: { ...env, ...sagemaker, SAGEMAKER_BIND_TO_PORT: String(port), TETRA_PORT: String(other), TETRA_LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -181,8 +182,16 @@ test('tetra serve listens on SAGEMAKER_BIND_TO_PORT when no --port is given', { 
     status = await fetch(`http://127.0.0.1:${port}/ping`).then((r) => r.status, () => 0);
     if (status !== 200) await new Promise((r) => setTimeout(r, 200));
   }
-  const answer = await invoke(csv(rows.slice(0, 2)), { 'content-type': 'text/csv', 'x-amzn-sagemaker-target-model': 'fraud-xgb' }, `http://127.0.0.1:${port}`);
-  assert.equal(closeToExpected('fraud-xgb', jsonProbabilities(answer)), undefined);
+  const url = `http://127.0.0.1:${port}`;
+  assert.deepEqual(await (await fetch(`${url}/execution-parameters`)).json(), { MaxConcurrentTransforms: 3, BatchStrategy: 'SINGLE_RECORD', MaxPayloadInMB: 1 });
+  // In Batch Transform, CSV in is CSV out unless Accept says otherwise.
+  const answer = await invoke(csv(rows.slice(0, 2)), { 'content-type': 'text/csv', 'x-amzn-sagemaker-target-model': 'fraud-xgb' }, url);
+  assert.match(answer.type, /^text\/csv/);
+  assert.equal(closeToExpected('fraud-xgb', answer.text.split('\n').map((line) => Number(line.split(',')[0]))), undefined);
+  const json = await invoke(csv(rows.slice(0, 2)), { 'content-type': 'text/csv', 'x-amzn-sagemaker-target-model': 'fraud-xgb', accept: 'application/json' }, url);
+  assert.equal(closeToExpected('fraud-xgb', jsonProbabilities(json)), undefined);
+  const tooLarge = await invoke('1'.repeat(1024 * 1024 + 1), { 'content-type': 'text/csv', 'x-amzn-sagemaker-target-model': 'fraud-xgb' }, url);
+  assert.equal(tooLarge.status, 413, 'the body limit is SAGEMAKER_MAX_PAYLOAD_IN_MB');
   child.kill('SIGTERM');
   assert.equal(await exited, 0, output);
 });

@@ -1,10 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { TetraError, type InferenceService, type InputRecord, type ModelRepository, type PredictionRecord } from '../../../core/index.ts';
+import { TetraError, type InferenceService, type ModelRepository, type PredictionRecord } from '../../../core/index.ts';
 import { callContext } from '../call-context.ts';
-import { parseJsonBody } from '../request-options.ts';
+import { executionParameters, sagemakerBatchSettings, type SagemakerBatchSettings } from './sagemaker-batch.ts';
+import { decodeInvocation, invocationFormat, type CsvRows, type InvocationFormat, type RecordTarget } from './sagemaker-records.ts';
 
-/** Splits CSV text into rows of cells (injected: CSV parsing is an adapter). */
-export type CsvRows = (text: string) => string[][];
+export type { CsvRows } from './sagemaker-records.ts';
 
 const TARGET_MODEL_HEADER = 'x-amzn-sagemaker-target-model';
 
@@ -13,13 +13,30 @@ const TARGET_MODEL_HEADER = 'x-amzn-sagemaker-target-model';
  * JSON Lines or CSV rows, answered in the format the Accept header asks
  * for. The model is the one named by X-Amzn-SageMaker-Target-Model (as a
  * name, or an artifact name like `fraud.tar.gz`) or the only/first model.
+ *
+ * Batch Transform (SAGEMAKER_BATCH=true): `GET /execution-parameters`
+ * answers the parameters SageMaker asks the container for, and an answer
+ * without a chosen Accept type mirrors the input (CSV in, CSV out; JSON in,
+ * JSON Lines out) one line per input record, so SageMaker can assemble and
+ * join outputs by line. The settings come from the SAGEMAKER_* variables
+ * unless given.
  */
-export function sagemakerRoutes(app: FastifyInstance, service: InferenceService, repository: ModelRepository, csvRows: CsvRows): void {
+export function sagemakerRoutes(
+  app: FastifyInstance,
+  service: InferenceService,
+  repository: ModelRepository,
+  csvRows: CsvRows,
+  batch: SagemakerBatchSettings = sagemakerBatchSettings(process.env),
+): void {
+  const parameters = executionParameters(batch, app.initialConfig.bodyLimit ?? 1024 * 1024);
+  app.get('/execution-parameters', async () => parameters);
   app.post('/invocations', async (request, reply) => {
     const model = targetModel(request, repository);
-    const records = decodeInvocation(request, model, repository, csvRows);
+    const format = invocationFormat(request.headers['content-type']);
+    const records = decodeInvocation(format, request.body, recordTarget(repository, model), csvRows);
     const result = await service.infer({ model, records, ...callContext(request) });
-    return sendPredictions(request, reply, result.predictions ?? []);
+    const output = preferredOutput(request.headers.accept, batch.batch ? mirrorOf(format) : 'application/json');
+    return sendPredictions(reply, output, result.predictions ?? [], batch.batch);
   });
 }
 
@@ -32,75 +49,43 @@ function targetModel(request: FastifyRequest, repository: ModelRepository): stri
   return names[0] as string;
 }
 
-function decodeInvocation(request: FastifyRequest, model: string, repository: ModelRepository, csvRows: CsvRows): InputRecord[] {
-  const type = (request.headers['content-type'] ?? 'application/json').split(';')[0]?.trim().toLowerCase();
-  const text = (): string => (Buffer.isBuffer(request.body) ? request.body.toString('utf8') : '');
-  if (type === 'application/json') return jsonRecords(parseJsonBody(request.body));
-  if (type === 'text/csv') return csvRecords(csvRows(text()), featureNames(repository, model));
-  if (type === 'application/jsonlines' || type === 'application/x-ndjson') return jsonLines(text());
-  throw new TetraError('INPUT_MALFORMED', `content type ${type} is not supported: send application/json, application/jsonlines or text/csv`, { field: 'content-type' });
+function recordTarget(repository: ModelRepository, model: string): RecordTarget {
+  return { model, features: () => repository.resolve(model).schema.encoder?.features.map((f) => f.name) };
 }
 
-function featureNames(repository: ModelRepository, model: string): string[] {
-  return repository.resolve(model).schema.encoder?.features.map((f) => f.name) ?? [];
+type OutputType = 'application/json' | 'application/jsonlines' | 'text/csv';
+const OUTPUT_TYPES = new Set<string>(['application/json', 'application/jsonlines', 'text/csv']);
+
+/** One output line per input record: CSV for CSV, JSON Lines for JSON and JSON Lines. */
+function mirrorOf(format: InvocationFormat): OutputType {
+  return format === 'text/csv' ? 'text/csv' : 'application/jsonlines';
 }
 
-/** CSV rows are feature values in schema order; a first row of feature names is a header and is skipped. */
-function csvRecords(rows: string[][], names: string[]): InputRecord[] {
-  const first = rows[0];
-  const isHeader = first !== undefined && first.length === names.length && first.every((cell, i) => cell.trim() === names[i]);
-  const body = isHeader ? rows.slice(1) : rows;
-  return body.map((cells, row) => {
-    if (cells.length !== names.length) {
-      throw new TetraError('INPUT_MALFORMED', `row ${row}: ${cells.length} values but the model takes ${names.length} features (${names.join(', ')})`, { row });
-    }
-    return Object.fromEntries(names.map((n, i) => [n, cells[i]]));
-  });
-}
-
-function jsonLines(text: string): InputRecord[] {
-  return text.split('\n').filter((l) => l.trim() !== '').map((line, row) => {
-    const value = parseJsonBody(line);
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new TetraError('INPUT_MALFORMED', `line ${row + 1}: expected a JSON object`, { line: row + 1 });
-    return value as InputRecord;
-  });
-}
-
-/** `{"instances": [...]}`, a list of records, or one record. */
-function jsonRecords(body: unknown): InputRecord[] {
-  if (Array.isArray(body)) return body as InputRecord[];
-  const instances = (body as { instances?: unknown } | null)?.instances;
-  if (Array.isArray(instances)) return instances as InputRecord[];
-  if (typeof body === 'object' && body !== null) return [body as InputRecord];
-  throw new TetraError('INPUT_MALFORMED', 'expected a JSON record, a list of records or {"instances": [...]}');
-}
-
-const OUTPUT_TYPES = new Set(['application/json', 'application/jsonlines', 'text/csv']);
-
-/** The output type the Accept header ranks highest (by q, then order) among those Tetra writes; JSON otherwise. */
-function preferredOutput(accept: string | undefined): string {
+/** The output type the Accept header ranks highest (by q, then order) among those Tetra writes; `fallback` when it names none. */
+function preferredOutput(accept: string | undefined, fallback: OutputType): OutputType {
   const ranked = (accept ?? '').split(',').map((part, order) => {
     const [type = '', ...params] = part.split(';').map((p) => p.trim());
     const q = params.find((p) => /^q=/i.test(p));
     return { type: type.toLowerCase(), q: q === undefined ? 1 : Number(q.slice(2)), order };
   });
   ranked.sort((a, b) => b.q - a.q || a.order - b.order);
-  return ranked.find((r) => r.q > 0 && OUTPUT_TYPES.has(r.type))?.type ?? 'application/json';
+  return (ranked.find((r) => r.q > 0 && OUTPUT_TYPES.has(r.type))?.type as OutputType | undefined) ?? fallback;
 }
 
-function sendPredictions(request: FastifyRequest, reply: FastifyReply, predictions: PredictionRecord[]): FastifyReply {
-  const accept = preferredOutput(request.headers.accept);
-  if (accept === 'text/csv') {
-    const lines = predictions.map((p) => Object.values(p).map(csvCell).join(','));
-    return reply.header('content-type', 'text/csv').send(lines.join('\n') + '\n');
-  }
-  if (accept === 'application/jsonlines') {
-    return reply.header('content-type', 'application/jsonlines').send(predictions.map((p) => JSON.stringify(p)).join('\n') + '\n');
-  }
-  return reply.header('content-type', 'application/json').send({ predictions });
+/**
+ * Lines end with a newline, except in Batch Transform: there SageMaker adds
+ * the newline after each response itself (AssembleWith=Line), and a final
+ * one of ours would leave blank lines in the output file.
+ */
+function sendPredictions(reply: FastifyReply, type: OutputType, predictions: PredictionRecord[], batch: boolean): FastifyReply {
+  if (type === 'application/json') return reply.header('content-type', 'application/json').send({ predictions });
+  const lines = type === 'text/csv' ? predictions.map((p) => Object.values(p).map(csvCell).join(',')) : predictions.map((p) => JSON.stringify(p));
+  const text = lines.join('\n') + (batch || lines.length === 0 ? '' : '\n');
+  return reply.header('content-type', type).send(text);
 }
 
 function csvCell(value: unknown): string {
-  const text = typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value);
-  return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  if (value === null || value === undefined) return '';
+  const text = typeof value === 'object' ? JSON.stringify(value) : String(value);
+  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }

@@ -1,0 +1,82 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { FRAUD_REPO } from '../../helpers/fraud-sample.ts';
+import { PROJECT_ROOT } from '../../helpers/fixtures.ts';
+import { runCli } from '../../helpers/run-cli.ts';
+import { tempDir } from '../../helpers/temp-dir.ts';
+import { waitFor } from '../../helpers/wait-for.ts';
+
+const SAMPLE = join(PROJECT_ROOT, 'examples', 'fraud', 'data', 'sample.csv');
+
+test('tetra batch <job> runs a job declared in tetra.yaml, {date} filled in', async () => {
+  const dir = tempDir();
+  const config = join(dir, 'tetra.yaml');
+  writeFileSync(config, [
+    `repository: ${FRAUD_REPO}`,
+    'jobs:',
+    '  nightly-scores:',
+    '    model: fraud-xgb',
+    `    input: ${SAMPLE}`,
+    `    output: ${dir}/scores-{date}.jsonl`,
+    '    keep_columns: [transaction_id]',
+    '    max_rejects: "1%"',
+  ].join('\n'));
+  const { code, stderr } = await runCli(['batch', 'nightly-scores', '--config', config, '--progress', 'none']);
+  assert.equal(code, 0, stderr);
+  const today = new Date().toISOString().slice(0, 10);
+  const rows = readFileSync(join(dir, `scores-${today}.jsonl`), 'utf8').trim().split('\n');
+  assert.equal(rows.length, 500);
+  assert.match(stderr, /succeeded \(job nightly-scores\)/);
+  const unknown = await runCli(['batch', 'weekly', '--config', config]);
+  assert.equal(unknown.code, 1);
+  assert.match(unknown.stderr, /no batch job "weekly" in tetra.yaml \(jobs: nightly-scores\)/);
+});
+
+test('tetra schedule fires jobs on their schedule, keeps going after a failed run, and reports runs in metrics', async () => {
+  const dir = tempDir();
+  const config = join(dir, 'tetra.yaml');
+  writeFileSync(config, [
+    `repository: ${FRAUD_REPO}`,
+    'logging: { level: info }',
+    'jobs:',
+    '  every-second:',
+    '    model: fraud-xgb',
+    `    input: ${SAMPLE}`,
+    `    output: ${dir}/out/scores-{datetime}.csv`,
+    '    schedule: "* * * * * *"',
+    '  broken:',
+    '    model: fraud-xgb',
+    `    input: ${dir}/missing.csv`,
+    `    output: ${dir}/never.csv`,
+    '    schedule: "*/1 * * * * *"',
+    '  on-demand:',
+    '    model: fraud-xgb',
+    `    input: ${SAMPLE}`,
+    `    output: ${dir}/on-demand.csv`,
+  ].join('\n'));
+  const { mkdirSync } = await import('node:fs');
+  mkdirSync(join(dir, 'out'));
+  const child = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'src', 'cli', 'bin.ts'), 'schedule', '--config', config, '--port', '0', '--host', '127.0.0.1'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  try {
+    await waitFor('two scheduled outputs', () => readdirSync(join(dir, 'out')).filter((f) => /^scores-.*\.csv$/.test(f)).length >= 2, 30_000);
+    await waitFor('two failed runs of the broken job logged', () => (stdout.match(/"job":"broken".*failed/g) ?? []).length >= 2, 10_000);
+    const port = Number(/metrics on http:\/\/127\.0\.0\.1:(\d+)/.exec(stderr)?.[1]);
+    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    assert.match(metrics, /tetra_scheduled_job_runs_total\{job="every-second",outcome="ok"\} [1-9]/);
+    assert.match(metrics, /tetra_scheduled_job_runs_total\{job="broken",outcome="failed"\} [2-9]/);
+    assert.doesNotMatch(metrics, /job="on-demand"/);
+  } finally {
+    child.kill('SIGTERM');
+  }
+  assert.equal(await exited, 0, stderr);
+  const outputs = readdirSync(join(dir, 'out')).filter((f) => /^scores-\d{4}-\d\d-\d\dT\d{6}\.csv$/.test(f));
+  for (const file of outputs) assert.equal(readFileSync(join(dir, 'out', file), 'utf8').trim().split('\n').length, 501, file);
+});
