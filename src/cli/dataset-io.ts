@@ -1,4 +1,6 @@
 import { dirname, extname, join } from 'node:path';
+import { PostgresReader } from '../adapters/io/postgres-reader.ts';
+import { PostgresWriter, type IfExists } from '../adapters/io/postgres-writer.ts';
 import { JsonlRejectsFile } from '../adapters/io/jsonl-rejects-file.ts';
 import { StreamWriter } from '../adapters/io/stream-writer.ts';
 import { TextDatasetReader } from '../adapters/io/text-dataset-reader.ts';
@@ -38,7 +40,11 @@ function isDatabase(location: string): boolean {
  * at least as many files as shards, else by key hash or row range.
  */
 export async function openInput(spec: InputSpec): Promise<DatasetReader> {
-  if (isDatabase(spec.input)) throw new TetraError('INPUT_UNREADABLE', 'PostgreSQL inputs are not available in this build', { file: spec.input });
+  if (isDatabase(spec.input)) {
+    const reader = new PostgresReader({ url: spec.input });
+    if (!spec.shard) return reader;
+    return spec.shardKey ? new KeyHashShard(reader, spec.shard, spec.shardKey) : new RowRangeShard(reader, spec.shard);
+  }
   let files = await inputFiles(spec.input);
   const byFile = spec.shard && !spec.shardKey && files.length >= spec.shard.count;
   if (spec.shard && byFile) files = shardFiles(files, spec.shard);
@@ -57,13 +63,15 @@ function readerFor(files: readonly string[], format: DatasetFormat, spec: InputS
 
 export interface OutputSpec {
   readonly output: string;
+  /** A database table that already holds rows: refuse (default), add to them, or replace them. */
+  readonly ifExists?: IfExists;
   readonly format?: DatasetFormat;
   readonly delimiter?: string;
 }
 
 export function openOutput(spec: OutputSpec): DatasetWriter {
   const { output } = spec;
-  if (isDatabase(output)) throw new TetraError('OUTPUT_FAILED', 'PostgreSQL outputs are not available in this build', { file: output });
+  if (isDatabase(output)) return new PostgresWriter({ url: output, ifExists: spec.ifExists });
   const format = spec.format ?? (output === '-' ? 'jsonl' : formatOf(output));
   if (!format) throw new TetraError('OUTPUT_FAILED', `${output}: cannot tell the format from the name; give --output-format csv, jsonl or parquet`, { file: output });
   if (format === 'parquet') throw new TetraError('OUTPUT_FAILED', 'Parquet outputs are not available in this build', { file: output });
@@ -74,6 +82,7 @@ export function openOutput(spec: OutputSpec): DatasetWriter {
 /** Rejected rows go beside a file output, else into the working folder. */
 export function openRejects(output: string, rejects?: string): RejectsLog {
   if (rejects) return new JsonlRejectsFile(rejects);
-  if (output === '-' || isDatabase(output)) return new JsonlRejectsFile(join('.', 'tetra-batch.rejects.jsonl'));
+  if (output === '-') return new JsonlRejectsFile(join('.', 'tetra-batch.rejects.jsonl'));
+  if (isDatabase(output)) return new JsonlRejectsFile(join('.', `${new URL(output).searchParams.get('table') ?? 'tetra-batch'}.rejects.jsonl`));
   return new JsonlRejectsFile(join(dirname(output), `${output.split('/').pop()}.rejects.jsonl`));
 }

@@ -37,6 +37,7 @@ const OPTIONS = {
   shard: { type: 'string' },
   'shard-key': { type: 'string' },
   force: { type: 'boolean' },
+  'if-exists': { type: 'string' },
   summary: { type: 'string' },
   progress: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -106,7 +107,7 @@ function batch(rest: readonly string[], values: Values, repo: string): Promise<n
     inputFormat: datasetFormat(values['input-format'], '--input-format'), outputFormat: datasetFormat(values['output-format'], '--output-format'),
     delimiter: values.delimiter, keepColumns: values['keep-columns'], rejects: values.rejects, maxRejects: values['max-rejects'],
     chunkRows: positiveInt(values['chunk-rows'], '--chunk-rows'), shard: values.shard, shardKey: values['shard-key'],
-    force: values.force, summary: values.summary, progress: progressStyle(values.progress),
+    force: values.force, summary: values.summary, progress: progressStyle(values.progress), ifExists: ifExists(values['if-exists']),
   });
 }
 
@@ -124,6 +125,11 @@ async function declaredJob(name: string, values: Values): Promise<number> {
 function datasetFormat(value: string | undefined, flag: string): DatasetFormat | undefined {
   if (value === undefined || (DATASET_FORMATS as readonly string[]).includes(value)) return value as DatasetFormat | undefined;
   throw new UsageError(`${flag} must be one of ${DATASET_FORMATS.join(', ')}, got "${value}"`);
+}
+
+function ifExists(value: string | undefined): 'fail' | 'append' | 'replace' | undefined {
+  if (value === undefined || value === 'fail' || value === 'append' || value === 'replace') return value;
+  throw new UsageError(`--if-exists must be fail, append or replace, got "${value}"`);
 }
 
 function progressStyle(value: string | undefined): ProgressStyle | undefined {

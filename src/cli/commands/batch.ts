@@ -1,5 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { EXIT_CODES, ProgressReporter, formatSummary, parseRejectLimit, parseShard, runBatchJob, type BatchSummary, type ProgressStyle } from '../../modes/batch/index.ts';
+import type { IfExists } from '../../adapters/io/postgres-writer.ts';
 import { openInput, openOutput, openRejects, type DatasetFormat } from '../dataset-io.ts';
 import { openModel } from '../open-model.ts';
 import { writeErr } from '../output.ts';
@@ -21,6 +22,8 @@ export interface BatchOptions {
   readonly shard?: string;
   readonly shardKey?: string;
   readonly force?: boolean;
+  /** A database output table that already holds rows: fail, append or replace (default: replace with --force, else fail). */
+  readonly ifExists?: IfExists;
   /** Where the JSON summary goes; default beside a file output. */
   readonly summary?: string;
   readonly progress?: ProgressStyle;
@@ -63,7 +66,7 @@ export async function runBatch(options: BatchOptions, signal?: AbortSignal): Pro
     const reader = await openInput({ input: options.input, format: options.inputFormat, delimiter: options.delimiter, shard, shardKey: options.shardKey });
     summary = await runBatchJob({
       service, model: name, version: options.version, reader,
-      writer: openOutput({ output: options.output, format: options.outputFormat, delimiter: options.delimiter }),
+      writer: openOutput({ output: options.output, format: options.outputFormat, delimiter: options.delimiter, ifExists: options.ifExists ?? (options.force ? 'replace' : undefined) }),
       rejects: openRejects(options.output, options.rejects),
       chunkRows: options.chunkRows ?? DEFAULT_CHUNK_ROWS,
       keepColumns: keepList(options.keepColumns), maxRejects, force: options.force, job: options.job,
