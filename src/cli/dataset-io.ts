@@ -1,4 +1,6 @@
 import { dirname, extname, join } from 'node:path';
+import { ParquetReader } from '../adapters/io/parquet-reader.ts';
+import { ParquetFileWriter } from '../adapters/io/parquet-writer.ts';
 import { PostgresReader } from '../adapters/io/postgres-reader.ts';
 import { PostgresWriter, type IfExists } from '../adapters/io/postgres-writer.ts';
 import { JsonlRejectsFile } from '../adapters/io/jsonl-rejects-file.ts';
@@ -56,7 +58,7 @@ export async function openInput(spec: InputSpec): Promise<DatasetReader> {
 }
 
 function readerFor(files: readonly string[], format: DatasetFormat, spec: InputSpec): DatasetReader {
-  if (format === 'parquet') throw new TetraError('INPUT_UNREADABLE', 'Parquet inputs are not available in this build', { file: spec.input });
+  if (format === 'parquet') return new ParquetReader(files);
   const delimiter = spec.delimiter ?? (files[0]?.replace(/\.gz$/i, '').endsWith('.tsv') ? '\t' : ',');
   return new TextDatasetReader(files, { format, delimiter });
 }
@@ -74,7 +76,10 @@ export function openOutput(spec: OutputSpec): DatasetWriter {
   if (isDatabase(output)) return new PostgresWriter({ url: output, ifExists: spec.ifExists });
   const format = spec.format ?? (output === '-' ? 'jsonl' : formatOf(output));
   if (!format) throw new TetraError('OUTPUT_FAILED', `${output}: cannot tell the format from the name; give --output-format csv, jsonl or parquet`, { file: output });
-  if (format === 'parquet') throw new TetraError('OUTPUT_FAILED', 'Parquet outputs are not available in this build', { file: output });
+  if (format === 'parquet') {
+    if (output === '-') throw new TetraError('OUTPUT_FAILED', 'Parquet cannot be written to stdout (its footer comes last); give a file', { file: output });
+    return new ParquetFileWriter(output);
+  }
   const rows: RowFormat = format === 'csv' ? csvFormat(spec.delimiter ?? (output.replace(/\.gz$/i, '').endsWith('.tsv') ? '\t' : ',')) : jsonlFormat;
   return output === '-' ? new StreamWriter('stdout', process.stdout, rows) : new TextFileWriter(output, rows);
 }

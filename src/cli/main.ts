@@ -38,6 +38,7 @@ const OPTIONS = {
   'shard-key': { type: 'string' },
   force: { type: 'boolean' },
   'if-exists': { type: 'string' },
+  workers: { type: 'string' },
   summary: { type: 'string' },
   progress: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -108,6 +109,7 @@ function batch(rest: readonly string[], values: Values, repo: string): Promise<n
     delimiter: values.delimiter, keepColumns: values['keep-columns'], rejects: values.rejects, maxRejects: values['max-rejects'],
     chunkRows: positiveInt(values['chunk-rows'], '--chunk-rows'), shard: values.shard, shardKey: values['shard-key'],
     force: values.force, summary: values.summary, progress: progressStyle(values.progress), ifExists: ifExists(values['if-exists']),
+    workers: nonNegativeInt(values.workers, '--workers'),
   });
 }
 
@@ -153,6 +155,13 @@ function inputFormat(value: string | undefined): InputFormat | undefined {
 function port(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(`--port must be a port number, got "${value}"`);
+  return n;
+}
+
+function nonNegativeInt(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`${flag} must be 0 or a positive integer, got "${value}"`);
   return n;
 }
 

@@ -59,7 +59,8 @@ export async function* csvRecords(chunks: AsyncIterable<string | Buffer> | Itera
   pendingLines = [];
 }
 
-function checkHeader(cells: string[], source: string): string[] {
+/** The header's column names, trimmed; an empty or repeated name fails naming it. */
+export function checkHeader(cells: readonly string[], source: string): string[] {
   const names = cells.map((c) => c.trim());
   const seen = new Set<string>();
   names.forEach((name, i) => {

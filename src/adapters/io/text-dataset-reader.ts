@@ -6,6 +6,7 @@ import { TetraError, type DatasetColumn, type DatasetReader, type DatasetSize, t
 import { csvRecords } from './csv-records.ts';
 import { jsonlRecords } from './jsonl-records.ts';
 import type { RecordBatch } from './record-batch.ts';
+import { textPieces, type TextPiece } from './text-pieces.ts';
 
 export type TextFormat = 'csv' | 'jsonl';
 
@@ -60,6 +61,16 @@ export class TextDatasetReader implements DatasetReader {
     let bytes = 0;
     for (const path of this.paths) bytes += (await stat(path).catch((e: unknown) => unreadable(path, e))).size;
     return { bytes };
+  }
+
+  /** Whether the rows can be cut into pieces for other threads to parse (files, not stdin). */
+  get splittable(): boolean {
+    return !this.paths.includes('-') && this.options.gzip === undefined && (this.options.format !== 'csv' || (this.options.delimiter ?? ',').charCodeAt(0) < 0x80);
+  }
+
+  /** The input cut into pieces of whole rows, where `read` would cut its chunks, for other threads to parse (see decodeTextPiece). */
+  pieces(options: ReadOptions): AsyncGenerator<TextPiece> {
+    return textPieces(this.paths, { ...options, format: this.options.format, delimiter: this.options.delimiter, onBytes: (n) => (this.bytesRead += n) });
   }
 
   async countRows(signal?: AbortSignal): Promise<number> {

@@ -1,4 +1,7 @@
 import { writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { TextDatasetReader } from '../../adapters/io/text-dataset-reader.ts';
+import { TextPieceScoring } from '../batch-threads.ts';
 import { EXIT_CODES, ProgressReporter, formatSummary, parseRejectLimit, parseShard, runBatchJob, type BatchSummary, type ProgressStyle } from '../../modes/batch/index.ts';
 import type { IfExists } from '../../adapters/io/postgres-writer.ts';
 import { openInput, openOutput, openRejects, type DatasetFormat } from '../dataset-io.ts';
@@ -28,6 +31,8 @@ export interface BatchOptions {
   readonly summary?: string;
   readonly progress?: ProgressStyle;
   readonly job?: string;
+  /** Worker threads that parse and score file inputs; 0 scores on the main thread. Default: one per CPU core. */
+  readonly workers?: number;
 }
 
 export const DEFAULT_CHUNK_ROWS = 4096;
@@ -64,8 +69,10 @@ export async function runBatch(options: BatchOptions, signal?: AbortSignal): Pro
   let summary: BatchSummary;
   try {
     const reader = await openInput({ input: options.input, format: options.inputFormat, delimiter: options.delimiter, shard, shardKey: options.shardKey });
+    const workers = options.workers ?? availableParallelism();
+    const parallel = workers > 0 && reader instanceof TextDatasetReader && reader.splittable ? new TextPieceScoring(reader, options.repo, options.model, workers) : undefined;
     summary = await runBatchJob({
-      service, model: name, version: options.version, reader,
+      service, model: name, version: options.version, reader, parallel,
       writer: openOutput({ output: options.output, format: options.outputFormat, delimiter: options.delimiter, ifExists: options.ifExists ?? (options.force ? 'replace' : undefined) }),
       rejects: openRejects(options.output, options.rejects),
       chunkRows: options.chunkRows ?? DEFAULT_CHUNK_ROWS,

@@ -1,7 +1,7 @@
 import {
   TetraError, asTetraError,
-  type DatasetColumn, type DatasetReader, type DatasetWriter, type InferResult, type InferenceService,
-  type JobManifest, type ModelMetadata, type OutputColumn, type RejectsLog, type RowChunk,
+  type DatasetColumn, type DatasetReader, type DatasetWriter, type InferenceService,
+  type JobManifest, type ModelMetadata, type OutputColumn, type RejectedRecord, type RejectsLog, type RowChunk,
 } from '../../core/index.ts';
 import { jobFingerprint } from './job-fingerprint.ts';
 import type { BatchSummary, JobStatus } from './job-summary.ts';
@@ -30,6 +30,42 @@ export interface BatchJobSpec {
   readonly job?: string;
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: JobProgress) => void;
+  /** Scores the input on other threads instead of this one; the reader then only names the input and gives its columns. */
+  readonly parallel?: ParallelScoring;
+}
+
+/** Input rows scored and turned into output rows and rejects. */
+export interface ScoredRows {
+  readonly rowsIn: number;
+  readonly rows: readonly (readonly unknown[])[];
+  readonly rejects: readonly RejectedRecord[];
+  /** The output columns these rows are in: kept input columns, then prediction fields. */
+  readonly columns: readonly OutputColumn[];
+}
+
+/** What scoring needs to know of the job, fixed before the first row is read. */
+export interface ScoringPlan {
+  readonly model: string;
+  readonly version: string;
+  readonly kept: readonly DatasetColumn[];
+  readonly startRow: number;
+  readonly chunkRows: number;
+  readonly signal?: AbortSignal;
+}
+
+/** A chunk being scored. (A bare promise cannot be yielded: an async generator would wait for it.) */
+export interface InFlight {
+  readonly scored: Promise<ScoredRows>;
+}
+
+/**
+ * Scoring on other threads: yields one chunk in flight at a time, in input
+ * order, without waiting for it, so the caller bounds how many are in flight.
+ */
+export interface ParallelScoring {
+  readonly threads: number;
+  chunks(plan: ScoringPlan): AsyncIterable<InFlight>;
+  close(): Promise<void>;
 }
 
 export interface JobProgress {
@@ -58,7 +94,7 @@ export async function runBatchJob(spec: BatchJobSpec): Promise<BatchSummary> {
   } catch (error) {
     return run.summary('failed', asTetraError(error));
   } finally {
-    await Promise.allSettled([spec.writer.close(), spec.rejects.close(), spec.reader.close()]);
+    await Promise.allSettled([spec.writer.close(), spec.rejects.close(), spec.reader.close(), spec.parallel?.close()]);
   }
 }
 
@@ -117,52 +153,56 @@ class BatchRun {
     this.totalBytes = size.bytes;
   }
 
-  /** Scores up to `scoreAhead` chunks while the oldest is written, keeping input order. */
+  /** Scores chunks ahead of the one being written (several at once on other threads), committing them in input order. */
   private async pipeline(): Promise<void> {
     const { spec } = this;
-    const ahead = Math.max(1, spec.scoreAhead ?? 1);
-    const pending: Promise<Scored>[] = [];
-    // One model call at a time: the next chunk is read and decoded meanwhile, and the model's queue never overflows.
-    let previous: Promise<unknown> = Promise.resolve();
-    const chunks = spec.reader.read({ startRow: this.manifest?.rowsIn ?? 0, chunkRows: spec.chunkRows, signal: spec.signal });
-    for await (const chunk of chunks) {
-      const scored = previous.then(() => this.score(chunk));
-      previous = scored.catch(() => undefined);
+    const ahead = spec.parallel ? spec.parallel.threads * 2 : Math.max(1, spec.scoreAhead ?? 1);
+    const pending: Promise<ScoredRows>[] = [];
+    for await (const { scored } of this.scoredChunks()) {
       // Awaited in order below; until then a failure must not count as unhandled.
       scored.catch(() => undefined);
       pending.push(scored);
-      if (pending.length > ahead) await this.commit(await (pending.shift() as Promise<Scored>));
+      if (pending.length > ahead) await this.commit(await (pending.shift() as Promise<ScoredRows>));
     }
-    while (pending.length > 0) await this.commit(await (pending.shift() as Promise<Scored>));
+    while (pending.length > 0) await this.commit(await (pending.shift() as Promise<ScoredRows>));
   }
 
-  private async score(chunk: RowChunk): Promise<Scored> {
-    const meta = this.meta as ModelMetadata;
-    const result = await this.spec.service.infer({
-      model: meta.name, version: meta.version, records: chunk.records, firstRow: chunk.firstRow, keepGoing: true, mode: 'batch', signal: this.spec.signal,
-    });
-    return { chunk, result };
-  }
-
-  private async commit({ chunk, result }: Scored): Promise<void> {
+  private async *scoredChunks(): AsyncGenerator<InFlight> {
     const { spec } = this;
-    if (!this.columns && (result.predictions?.length ?? 0) > 0) await this.openOutput(result.predictions?.[0]);
-    const { rows, rejects } = chunkRows(chunk, result, this.kept, this.columns ?? this.kept);
-    await spec.rejects.append(rejects);
+    const meta = this.meta as ModelMetadata;
+    const plan: ScoringPlan = { model: meta.name, version: meta.version, kept: this.kept, startRow: this.manifest?.rowsIn ?? 0, chunkRows: spec.chunkRows, signal: spec.signal };
+    if (spec.parallel) {
+      yield* spec.parallel.chunks(plan);
+      return;
+    }
+    // One model call at a time: the next chunk is read and decoded meanwhile, and the model's queue never overflows.
+    let previous: Promise<unknown> = Promise.resolve();
+    for await (const chunk of spec.reader.read({ startRow: plan.startRow, chunkRows: plan.chunkRows, signal: plan.signal })) {
+      const scored = previous.then(() => scoreChunk(spec.service, plan, chunk));
+      previous = scored.catch(() => undefined);
+      yield { scored };
+    }
+  }
+
+  private async commit(scored: ScoredRows): Promise<void> {
+    const { spec } = this;
+    if (!this.columns && scored.rows.length > 0) await this.openOutput(scored.columns);
+    if (this.columns && scored.rows.length > 0) checkSameColumns(this.columns, scored.columns);
+    await spec.rejects.append(scored.rejects);
     const m = this.manifest as JobManifest;
     let next: JobManifest = {
-      ...m, rowsIn: m.rowsIn + chunk.records.length, rowsOut: m.rowsOut + rows.length, rejected: m.rejected + rejects.length,
+      ...m, rowsIn: m.rowsIn + scored.rowsIn, rowsOut: m.rowsOut + scored.rows.length, rejected: m.rejected + scored.rejects.length,
       chunks: m.chunks + 1, updatedAt: new Date().toISOString(),
     };
     // Until the first prediction fixes the output's columns nothing is durable: a rerun redoes these rows.
-    if (this.columns) next = await spec.writer.commit({ rows }, { ...next, rejectsBytes: await spec.rejects.sync() });
+    if (this.columns) next = await spec.writer.commit({ rows: scored.rows }, { ...next, rejectsBytes: await spec.rejects.sync() });
     this.manifest = next;
     this.report();
     if (spec.maxRejects && rejectsExceeded(spec.maxRejects, next.rejected, next.rowsIn, this.totalRows)) this.tooManyRejects(next);
   }
 
-  private async openOutput(first: Readonly<Record<string, unknown>> | undefined): Promise<void> {
-    this.columns = outputColumns(this.kept, first);
+  private async openOutput(columns: readonly OutputColumn[]): Promise<void> {
+    this.columns = columns;
     await this.spec.writer.open(this.columns);
     this.manifest = { ...(this.manifest as JobManifest), columns: this.columns };
   }
@@ -170,7 +210,7 @@ class BatchRun {
   private async end(): Promise<BatchSummary> {
     const { spec } = this;
     if (!this.columns) {
-      await this.openOutput(undefined);
+      await this.openOutput(outputColumns(this.kept, undefined));
       this.manifest = await spec.writer.commit({ rows: [] }, { ...(this.manifest as JobManifest), rejectsBytes: await spec.rejects.sync() });
     }
     const m = this.manifest as JobManifest;
@@ -210,9 +250,19 @@ class BatchRun {
   }
 }
 
-interface Scored {
-  readonly chunk: RowChunk;
-  readonly result: InferResult;
+/** Scores one chunk on this thread: the path every mode shares, then output rows and rejects. */
+export async function scoreChunk(service: InferenceService, plan: ScoringPlan, chunk: RowChunk): Promise<ScoredRows> {
+  const result = await service.infer({
+    model: plan.model, version: plan.version, records: chunk.records, firstRow: chunk.firstRow, keepGoing: true, mode: 'batch', signal: plan.signal,
+  });
+  const columns = outputColumns(plan.kept, result.predictions?.[0]);
+  return { rowsIn: chunk.records.length, columns, ...chunkRows(chunk, result, plan.kept, columns) };
+}
+
+function checkSameColumns(fixed: readonly OutputColumn[], got: readonly OutputColumn[]): void {
+  if (fixed.length !== got.length || fixed.some((c, i) => c.name !== got[i]?.name)) {
+    throw new TetraError('MODEL_RUN_FAILED', `the model's predictions changed fields during the job (first ${fixed.map((c) => c.name).join(', ')}, then ${got.map((c) => c.name).join(', ')}); every row must have the same fields`);
+  }
 }
 
 /** A required feature with no input column fails the job before any row is read. */

@@ -27,7 +27,7 @@ async function killDuring(args: readonly string[], manifest: string, afterRows: 
 
 const committedRows = (manifest: string): number => (existsSync(manifest) ? (JSON.parse(readFileSync(manifest, 'utf8')) as { rowsIn: number }).rowsIn : 0);
 
-for (const format of ['csv', 'jsonl.gz']) {
+for (const format of ['csv', 'jsonl.gz', 'parquet']) {
   test(`killed with SIGKILL at several points and rerun, a job writes the same ${format} output and rejects as an uninterrupted run`, async () => {
     const dir = tempDir();
     const input = writeFraudCsv(join(dir, 'in.csv'), { rows: 60_000, badEvery: 997 });

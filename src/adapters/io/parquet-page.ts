@@ -1,0 +1,197 @@
+import { TetraError, type ColumnType, type OutputColumn } from '../../core/index.ts';
+import { CompactWriter } from './parquet-thrift.ts';
+
+/** Parquet enum values this writer uses (parquet.thrift). */
+export const PARQUET = {
+  type: { BOOLEAN: 0, INT64: 2, DOUBLE: 5, BYTE_ARRAY: 6 },
+  repetition: { OPTIONAL: 1 },
+  convertedType: { UTF8: 0, JSON: 19 },
+  /** Field ids of LogicalType's union members. */
+  logicalType: { STRING: 1, JSON: 12 },
+  encoding: { PLAIN: 0, RLE: 3 },
+  codec: { UNCOMPRESSED: 0 },
+  pageType: { DATA_PAGE: 0 },
+} as const;
+
+export function physicalTypeOf(type: ColumnType): number {
+  switch (type) {
+    case 'float64':
+      return PARQUET.type.DOUBLE;
+    case 'int64':
+      return PARQUET.type.INT64;
+    case 'boolean':
+      return PARQUET.type.BOOLEAN;
+    case 'string':
+    case 'json':
+      return PARQUET.type.BYTE_ARRAY;
+  }
+}
+
+/** Where a value came from, for the error that names it. */
+export interface ValueOrigin {
+  readonly file: string;
+  /** Zero-based output row of the chunk's first row. */
+  readonly firstRow: number;
+}
+
+/** Rows per data page: 64k doubles make the half-megabyte pages Parquet readers expect. */
+export const DEFAULT_PAGE_ROWS = 65_536;
+
+/**
+ * One column of a chunk as a column chunk of PLAIN, uncompressed data pages
+ * of at most `pageRows` rows (page headers included). Nulls are definition
+ * level 0; a page with no nulls stores its levels as one RLE run of a few bytes.
+ */
+export function encodeColumnChunk(column: OutputColumn, index: number, rows: readonly (readonly unknown[])[], origin: ValueOrigin, pageRows = DEFAULT_PAGE_ROWS): Uint8Array {
+  const pages: Uint8Array[] = [];
+  for (let first = 0; first < rows.length; first += pageRows) {
+    pages.push(encodePage(column, index, rows.slice(first, first + pageRows), { file: origin.file, firstRow: origin.firstRow + first }));
+  }
+  return pages.length === 1 ? (pages[0] as Uint8Array) : Buffer.concat(pages);
+}
+
+function encodePage(column: OutputColumn, index: number, rows: readonly (readonly unknown[])[], origin: ValueOrigin): Uint8Array {
+  const defined = new Uint8Array(rows.length);
+  const values: unknown[] = [];
+  for (let r = 0; r < rows.length; r++) {
+    const value = (rows[r] as readonly unknown[])[index];
+    if (value === null || value === undefined) continue;
+    defined[r] = 1;
+    values.push(checkValue(column, value, origin, r));
+  }
+  const levels = definitionLevels(defined, values.length);
+  const data = plainValues(column.type, values);
+  const body = new Uint8Array(4 + levels.length + data.length);
+  new DataView(body.buffer).setUint32(0, levels.length, true);
+  body.set(levels, 4);
+  body.set(data, 4 + levels.length);
+  const header = new CompactWriter()
+    .i32(1, PARQUET.pageType.DATA_PAGE)
+    .i32(2, body.length)
+    .i32(3, body.length)
+    .beginStruct(5)
+    .i32(1, rows.length)
+    .i32(2, PARQUET.encoding.PLAIN)
+    .i32(3, PARQUET.encoding.RLE)
+    .i32(4, PARQUET.encoding.RLE)
+    .endStruct()
+    .end();
+  const page = new Uint8Array(header.length + body.length);
+  page.set(header);
+  page.set(body, header.length);
+  return page;
+}
+
+const INT64_MIN = -(2 ** 63);
+const INT64_LIMIT = 2 ** 63;
+
+/** The value as this column stores it, or OUTPUT_FAILED naming the column and row. */
+function checkValue(column: OutputColumn, value: unknown, origin: ValueOrigin, r: number): unknown {
+  switch (column.type) {
+    case 'float64':
+      if (typeof value === 'number') return value;
+      if (typeof value === 'bigint') return Number(value);
+      break;
+    case 'int64':
+      if (typeof value === 'number' && Number.isInteger(value) && value >= INT64_MIN && value < INT64_LIMIT) return BigInt(value);
+      if (typeof value === 'bigint' && BigInt.asIntN(64, value) === value) return value;
+      // The Parquet reader hands integers beyond 2^53 over as decimal text, so they pass through exactly.
+      if (typeof value === 'string' && /^-?\d{1,19}$/.test(value) && BigInt.asIntN(64, BigInt(value)) === BigInt(value)) return BigInt(value);
+      break;
+    case 'boolean':
+      if (typeof value === 'boolean') return value;
+      break;
+    case 'string':
+      if (typeof value === 'string') return value;
+      break;
+    case 'json': {
+      const text = toJsonText(value);
+      if (text !== undefined) return text;
+      break;
+    }
+  }
+  const row = origin.firstRow + r;
+  throw new TetraError('OUTPUT_FAILED', `${origin.file}: output row ${row}, column "${column.name}": ${describe(value)} is not a ${column.type} value`, {
+    file: origin.file,
+    row,
+    field: column.name,
+    retriable: false,
+  });
+}
+
+function toJsonText(value: unknown): string | undefined {
+  try {
+    return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? (Number.isSafeInteger(Number(v)) ? Number(v) : v.toString()) : v));
+  } catch {
+    return undefined;
+  }
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') return `the text ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value)}`;
+  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return `the ${typeof value} ${String(value)}`;
+  return `a value of type ${Array.isArray(value) ? 'array' : typeof value}`;
+}
+
+/** The RLE/bit-packed hybrid encoding of 0/1 levels (bit width 1). */
+function definitionLevels(defined: Uint8Array, definedCount: number): Uint8Array {
+  if (definedCount === defined.length) return Uint8Array.from([...uvarint(defined.length * 2), 1]);
+  const groups = Math.ceil(defined.length / 8);
+  const header = uvarint(groups * 2 + 1);
+  const out = new Uint8Array(header.length + groups);
+  out.set(header);
+  for (let i = 0; i < defined.length; i++) if (defined[i]) out[header.length + (i >> 3)] |= 1 << (i & 7);
+  return out;
+}
+
+function uvarint(value: number): number[] {
+  const bytes: number[] = [];
+  let rest = value;
+  while (rest >= 0x80) {
+    bytes.push((rest % 0x80) | 0x80);
+    rest = Math.floor(rest / 0x80);
+  }
+  bytes.push(rest);
+  return bytes;
+}
+
+function plainValues(type: ColumnType, values: readonly unknown[]): Uint8Array {
+  switch (type) {
+    case 'float64': {
+      const out = new Uint8Array(values.length * 8);
+      const view = new DataView(out.buffer);
+      values.forEach((v, i) => view.setFloat64(i * 8, v as number, true));
+      return out;
+    }
+    case 'int64': {
+      const out = new Uint8Array(values.length * 8);
+      const view = new DataView(out.buffer);
+      values.forEach((v, i) => view.setBigInt64(i * 8, v as bigint, true));
+      return out;
+    }
+    case 'boolean': {
+      const out = new Uint8Array(Math.ceil(values.length / 8));
+      values.forEach((v, i) => {
+        if (v) out[i >> 3] |= 1 << (i & 7);
+      });
+      return out;
+    }
+    case 'string':
+    case 'json':
+      return byteArrays(values as readonly string[]);
+  }
+}
+
+/** PLAIN BYTE_ARRAY: each value as a 4-byte little-endian length and its UTF-8 bytes. */
+function byteArrays(values: readonly string[]): Uint8Array {
+  let total = 0;
+  for (const v of values) total += 4 + Buffer.byteLength(v, 'utf8');
+  const out = Buffer.alloc(total);
+  let offset = 0;
+  for (const v of values) {
+    const length = out.write(v, offset + 4, 'utf8');
+    out.writeUInt32LE(length, offset);
+    offset += 4 + length;
+  }
+  return out;
+}

@@ -1,0 +1,163 @@
+import { createReadStream } from 'node:fs';
+import type { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { TetraError } from '../../core/index.ts';
+import { CsvParser } from './csv-parser.ts';
+import { checkHeader } from './csv-records.ts';
+import { RowScanner } from './row-scanner.ts';
+
+/** Whole rows of a CSV or JSON Lines file, as bytes, for another thread to parse. */
+export interface TextPiece {
+  readonly format: 'csv' | 'jsonl';
+  readonly source: string;
+  /** The bytes of `rows` complete rows (with their line breaks). */
+  readonly bytes: Uint8Array;
+  readonly rows: number;
+  /** Zero-based index of the piece's first row among all the rows read. */
+  readonly firstRow: number;
+  /** Line (1-based) in the file where the piece's bytes start. */
+  readonly firstLine: number;
+  /** CSV: the file's column names. */
+  readonly header?: readonly string[];
+  readonly delimiter?: string;
+}
+
+export interface TextPieceOptions {
+  readonly format: 'csv' | 'jsonl';
+  readonly delimiter?: string;
+  readonly chunkRows: number;
+  readonly startRow?: number;
+  readonly signal?: AbortSignal;
+  readonly gzip?: (path: string) => boolean;
+  /** Called with the count of (compressed) bytes read, for progress. */
+  readonly onBytes?: (bytes: number) => void;
+}
+
+/**
+ * Cuts files into pieces of `chunkRows` whole rows (fewer at a file's end),
+ * exactly where the sequential reader cuts its chunks, skipping `startRow`
+ * rows first. The caller's thread only finds line breaks; parsing the pieces
+ * is left to whoever receives them.
+ */
+export async function* textPieces(paths: readonly string[], options: TextPieceOptions): AsyncGenerator<TextPiece> {
+  let toSkip = options.startRow ?? 0;
+  let firstRow = 0;
+  let expected: readonly string[] | undefined;
+  for (const path of paths) {
+    const file = new FilePieces(path, options);
+    for await (const piece of file.pieces()) {
+      if (piece.header) {
+        if (expected && piece.header.join('\u0000') !== expected.join('\u0000')) {
+          throw new TetraError('INPUT_MALFORMED', `${path} line 1: the header (${piece.header.join(', ')}) differs from the first file's (${expected.join(', ')})`, { file: path, line: 1 });
+        }
+        expected = piece.header;
+      }
+      if (toSkip >= piece.rows) {
+        toSkip -= piece.rows;
+        firstRow += piece.rows;
+        continue;
+      }
+      if (toSkip > 0) {
+        yield* file.split(piece, toSkip, firstRow);
+        firstRow += piece.rows;
+        toSkip = 0;
+        continue;
+      }
+      yield { ...piece, firstRow };
+      firstRow += piece.rows;
+    }
+  }
+}
+
+type FilePiece = Omit<TextPiece, 'firstRow'>;
+
+class FilePieces {
+  private readonly scanner: RowScanner;
+  private readonly delimiter: string;
+
+  constructor(private readonly path: string, private readonly options: TextPieceOptions) {
+    this.delimiter = options.delimiter ?? ',';
+    this.scanner = new RowScanner(options.format, this.delimiter.charCodeAt(0));
+  }
+
+  async *pieces(): AsyncGenerator<FilePiece> {
+    const { chunkRows } = this.options;
+    let header: readonly string[] | undefined;
+    let parts: Uint8Array[] = [];
+    let rows = 0;
+    let startLine = 1;
+    let needHeader = this.options.format === 'csv';
+    for await (const buffer of this.bytes()) {
+      let from = 0;
+      if (parts.length === 0 && startLine === 1 && buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf) from = 3;
+      while (from < buffer.length) {
+        const want = needHeader ? 1 : chunkRows - rows;
+        const { end, rows: found } = this.scanner.scan(buffer, from, want);
+        parts.push(buffer.subarray(from, end));
+        from = end;
+        rows += found;
+        if (needHeader && rows === 1) {
+          header = parseHeader(concat(parts), this.delimiter, this.path);
+          needHeader = false;
+          parts = [];
+          rows = 0;
+          startLine = this.scanner.line;
+        } else if (rows === chunkRows) {
+          yield this.piece(concat(parts), rows, startLine, header);
+          parts = [];
+          rows = 0;
+          startLine = this.scanner.line;
+        }
+      }
+    }
+    rows += this.scanner.finish();
+    if (needHeader) {
+      if (rows === 0) throw new TetraError('INPUT_MALFORMED', `${this.path}: the CSV input is empty (a header row is required)`, { file: this.path });
+      header = parseHeader(concat(parts), this.delimiter, this.path);
+      return;
+    }
+    if (rows > 0) yield this.piece(concat(parts), rows, startLine, header);
+  }
+
+  /** The rows of `piece` after its first `skip`, as a piece of its own (a resumed read starts inside a chunk). */
+  async *split(piece: FilePiece, skip: number, firstRow: number): AsyncGenerator<TextPiece> {
+    const scanner = new RowScanner(this.options.format, this.delimiter.charCodeAt(0));
+    scanner.line = piece.firstLine;
+    const { end } = scanner.scan(piece.bytes, 0, skip);
+    yield { ...piece, bytes: piece.bytes.subarray(end), rows: piece.rows - skip, firstRow: firstRow + skip, firstLine: scanner.line };
+  }
+
+  private piece(bytes: Uint8Array, rows: number, firstLine: number, header: readonly string[] | undefined): FilePiece {
+    return { format: this.options.format, source: this.path, bytes, rows, firstLine, ...(header ? { header, delimiter: this.delimiter } : {}) };
+  }
+
+  private async *bytes(): AsyncGenerator<Uint8Array> {
+    const raw: Readable = createReadStream(this.path, { highWaterMark: 1 << 20 });
+    const gzip = this.options.gzip ? this.options.gzip(this.path) : this.path.endsWith('.gz');
+    raw.on('data', (b: Buffer) => this.options.onBytes?.(b.length));
+    const stream = gzip ? raw.pipe(createGunzip()) : raw;
+    try {
+      for await (const chunk of stream) {
+        if (this.options.signal?.aborted) throw new TetraError('CANCELLED', `reading ${this.path} was cancelled`, { file: this.path });
+        yield chunk as Buffer;
+      }
+    } catch (error) {
+      if (TetraError.is(error)) throw error;
+      throw new TetraError('INPUT_UNREADABLE', `${this.path}: cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, { file: this.path, cause: error });
+    } finally {
+      raw.destroy();
+      if (stream !== raw) stream.destroy();
+    }
+  }
+}
+
+function concat(parts: readonly Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0] as Uint8Array;
+  return Buffer.concat(parts);
+}
+
+function parseHeader(bytes: Uint8Array, delimiter: string, path: string): string[] {
+  const parser = new CsvParser({ delimiter, source: path });
+  const rows = [...parser.push(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8')), ...parser.end()];
+  return checkHeader(rows[0] ?? [], path);
+}

@@ -1,0 +1,27 @@
+/**
+ * A batch worker thread: loads the model once, then parses and scores the
+ * pieces of input it is sent (see TextPieceScoring).
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { decodeTextPiece } from '../adapters/io/text-piece-decoder.ts';
+import { scoreChunk, serializeError, type ScoredRows, type WorkerReply } from '../modes/batch/index.ts';
+import type { BatchWorkerData, PieceRequest } from './batch-threads.ts';
+import { openModel } from './open-model.ts';
+
+const data = workerData as BatchWorkerData;
+const opened = openModel(data.target, data.repo, data.version);
+// A model that fails to load fails each request with its error, not an unhandled rejection.
+opened.catch(() => undefined);
+
+parentPort?.on('message', ({ id, request }: { id: number; request: PieceRequest }) => {
+  void score(request).then(
+    (result) => parentPort?.postMessage({ id, result } satisfies WorkerReply<ScoredRows>),
+    (error: unknown) => parentPort?.postMessage({ id, error: serializeError(error) } satisfies WorkerReply<ScoredRows>),
+  );
+});
+
+async function score(request: PieceRequest): Promise<ScoredRows> {
+  const { name, service } = await opened;
+  const chunk = await decodeTextPiece(request.piece);
+  return scoreChunk(service, { model: name, version: data.version, kept: data.kept, startRow: 0, chunkRows: request.piece.rows }, chunk);
+}
