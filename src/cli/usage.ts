@@ -1,25 +1,55 @@
 export const USAGE = `tetra - serve machine-learning models online, in batch, async and streaming
 
 Usage:
-  tetra models list [--repo DIR] [--json]
-  tetra models inspect <model> [--repo DIR] [--model-version V] [--json]
+  tetra serve [--repo DIR] [--model NAME=PATH]... [--port N] [--host H] [--config FILE]
+  tetra batch --model <model> --input <source> --output <target> [options]
+  tetra batch <job> [--config FILE] [--force] [--shard i/N]
+  tetra schedule [--config FILE] [--port N]
   tetra predict <model> [--input FILE|-] [--format csv|jsonl|json] [--delimiter C]
                 [--repo DIR] [--model-version V] [--batch-size N] [--keep-going]
+  tetra models list [--repo DIR] [--json]
+  tetra models inspect <model> [--repo DIR] [--model-version V] [--json]
 
 <model> is a model name in the repository (--repo, default ./models), a
 model's own folder, or the path of a model file (.onnx, XGBoost .json/.ubj,
-LightGBM .txt/.model, a JS module). predict reads CSV with a header (empty
-cell or NA = missing), JSON Lines, or a JSON array of records, from --input
-or stdin, and prints one JSON line per input row, in input order.
+LightGBM .txt/.model, a JS module).
+
+serve answers HTTP (Open Inference Protocol v2, /v1 records API, SageMaker
+/invocations) on port 8080, with settings from tetra.yaml < TETRA_* < flags.
+
+batch scores a dataset in chunks, resumably: killed and started again with
+the same arguments it goes on after its last committed chunk.
+  <source>  a CSV, JSON Lines or Parquet file (.gz for gzip), a folder or a
+            glob of them (data/part-*.csv), postgres://...?table=s.t or
+            ?query=SELECT..., or - for stdin
+  <target>  a .csv, .jsonl or .parquet file, postgres://...?table=s.t, or -
+  --keep-columns a,b|all   input columns copied into the output (ids, keys)
+  --rejects FILE           rejected rows (default <target>.rejects.jsonl)
+  --max-rejects N|P%       fail the job (exit 1) beyond this many rejected rows
+  --chunk-rows N           rows per chunk and commit (default 4096)
+  --workers N              threads that parse and score files (default: CPU cores; 0: none)
+  --shard i/N              this process's part: by file, row range or --shard-key COL
+  --input-format, --output-format csv|jsonl|parquet (default: from the name)
+  --if-exists fail|append|replace   a database table that already holds rows
+  --force                  start over even if the output holds a finished job
+  --summary FILE           the JSON summary (default <target>.summary.json)
+  --progress bar|log|none  (default: bar on a terminal, log lines otherwise)
+  Exit codes: 0 done, 3 done with rejected rows, 1 failed, 2 wrong usage.
+
+schedule runs the jobs of tetra.yaml that have a cron schedule, never two
+runs of one job at once; --port serves /metrics.
+
+predict prints one JSON line per input row, in input order.
 
 Options:
   --repo DIR           model repository folder (env TETRA_REPO; default ./models)
   --model-version V    model version (default: the newest the policy serves)
+  --config FILE        tetra.yaml (default ./tetra.yaml when present)
   --input FILE         input file, or - for stdin (default stdin)
-  --format F           csv, jsonl or json (default: from the file name or its first character)
+  --format F           predict: csv, jsonl or json (default: from the file name or its first character)
   --delimiter C        CSV delimiter (default , or tab for .tsv)
-  --batch-size N       rows per model call (default 1024)
-  --keep-going         print {"error": ...} for a bad row and go on (exit code 1 at the end)
+  --batch-size N       predict: rows per model call (default 1024)
+  --keep-going         predict: print {"error": ...} for a bad row and go on (exit code 1 at the end)
   --json               machine-readable output
   -h, --help           this text
   -V, --version        print Tetra's version
