@@ -1,0 +1,96 @@
+/**
+ * Parse-only throughput: the input read into records by the same readers
+ * batch mode uses, in chunks of the job's chunk size, and nothing else (no
+ * model, no output). Each figure is one full pass over the file.
+ */
+import { ParquetReader } from '../../src/adapters/io/parquet-reader.ts';
+import { TextDatasetReader } from '../../src/adapters/io/text-dataset-reader.ts';
+import { decodeTextPiece } from '../../src/adapters/io/text-piece-decoder.ts';
+import { textPieces, type TextPiece } from '../../src/adapters/io/text-pieces.ts';
+import { WorkerPool } from '../../src/modes/batch/index.ts';
+import { threadScript } from './thread-script.ts';
+
+export interface ParseFigures {
+  /** TextDatasetReader.read: batch mode's CSV path with `--workers 0`. */
+  readonly csvRead: number;
+  /** textPieces cutting rows and copying each piece, as the main thread does when workers parse. */
+  readonly csvCut: number;
+  /** textPieces then decodeTextPiece, one piece after another on this thread. */
+  readonly csvCutDecode: number;
+  /** textPieces here, decodeTextPiece on `threads` worker threads: batch mode's CSV path with workers, minus the model. */
+  readonly csvThreaded: number;
+  readonly threads: number;
+  /** ParquetReader.read: batch mode's Parquet path (always on the main thread). */
+  readonly parquetRead: number;
+}
+
+export async function measureParse(csv: string, parquet: string, rows: number, chunkRows: number, threads: number): Promise<ParseFigures> {
+  const csvRead = await rowsPerSecond(rows, () => countRecords(new TextDatasetReader([csv], { format: 'csv' }).read({ chunkRows })));
+  const csvCut = await rowsPerSecond(rows, async () => {
+    let count = 0;
+    for await (const piece of pieces(csv, chunkRows)) {
+      // The copy each piece gets before it goes to a thread: part of the main thread's share of the work.
+      count += new Uint8Array(piece.bytes).byteLength > 0 ? piece.rows : 0;
+    }
+    return count;
+  });
+  const csvCutDecode = await rowsPerSecond(rows, async () => {
+    let count = 0;
+    for await (const piece of pieces(csv, chunkRows)) count += (await decodeTextPiece(piece)).records.length;
+    return count;
+  });
+  const csvThreaded = await threadedParse(csv, rows, chunkRows, threads);
+  const parquetRead = await rowsPerSecond(rows, () => countRecords(new ParquetReader([parquet]).read({ chunkRows })));
+  return { csvRead, csvCut, csvCutDecode, csvThreaded, threads, parquetRead };
+}
+
+function pieces(csv: string, chunkRows: number): AsyncGenerator<TextPiece> {
+  return textPieces([csv], { format: 'csv', chunkRows });
+}
+
+async function countRecords(chunks: AsyncIterable<{ readonly records: readonly unknown[] }>): Promise<number> {
+  let count = 0;
+  for await (const chunk of chunks) count += chunk.records.length;
+  return count;
+}
+
+/** Times one pass that must see exactly `rows` rows. */
+async function rowsPerSecond(rows: number, pass: () => Promise<number>): Promise<number> {
+  const started = performance.now();
+  const seen = await pass();
+  const seconds = (performance.now() - started) / 1000;
+  if (seen !== rows) throw new Error(`a parse pass saw ${seen} rows, not ${rows}`);
+  return rows / seconds;
+}
+
+/**
+ * Pieces handed to a pool of parsing threads with as many in flight as a
+ * batch job keeps (twice the threads), collected in input order. The
+ * threads are started and warmed on one piece each before the timing.
+ */
+async function threadedParse(csv: string, rows: number, chunkRows: number, threads: number): Promise<number> {
+  const pool = new WorkerPool<TextPiece, number>(threadScript('./parse-worker.ts'), undefined, threads);
+  try {
+    for await (const first of pieces(csv, chunkRows)) {
+      await Promise.all(Array.from({ length: threads }, () => pool.run(first)));
+      break;
+    }
+    return await rowsPerSecond(rows, async () => {
+      const ahead = threads * 2;
+      const pending: Promise<number>[] = [];
+      let count = 0;
+      for await (const piece of pieces(csv, chunkRows)) {
+        // Pieces may be views into a larger read buffer: send a copy the thread can own, as batch mode does.
+        const bytes = new Uint8Array(piece.bytes);
+        const parsed = pool.run({ ...piece, bytes }, [bytes.buffer]);
+        parsed.catch(() => undefined);
+        pending.push(parsed);
+        if (pending.length > ahead) count += await (pending.shift() as Promise<number>);
+      }
+      for (const parsed of pending) count += await parsed;
+      return count;
+    });
+  } finally {
+    await pool.close();
+  }
+}

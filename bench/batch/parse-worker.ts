@@ -1,0 +1,17 @@
+/**
+ * A thread of the threaded parse-only measurement: parses the pieces it is
+ * sent, as a batch worker does before scoring, and answers with the count
+ * of records (the records themselves stay here: sending them back is not
+ * part of batch mode's parsing).
+ */
+import { parentPort } from 'node:worker_threads';
+import { decodeTextPiece } from '../../src/adapters/io/text-piece-decoder.ts';
+import type { TextPiece } from '../../src/adapters/io/text-pieces.ts';
+import { serializeError, type WorkerReply } from '../../src/modes/batch/index.ts';
+
+parentPort?.on('message', ({ id, request }: { id: number; request: TextPiece }) => {
+  decodeTextPiece(request).then(
+    (chunk) => parentPort?.postMessage({ id, result: chunk.records.length } satisfies WorkerReply<number>),
+    (error: unknown) => parentPort?.postMessage({ id, error: serializeError(error) } satisfies WorkerReply<number>),
+  );
+});
