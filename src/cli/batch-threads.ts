@@ -1,5 +1,7 @@
 import type { TextDatasetReader } from '../adapters/io/text-dataset-reader.ts';
+import type { ParquetRange, ParquetReader } from '../adapters/io/parquet-reader.ts';
 import type { TextPiece } from '../adapters/io/text-pieces.ts';
+import { TetraError } from '../core/index.ts';
 import { WorkerPool, type InFlight, type ParallelScoring, type ScoredRows, type ScoringPlan } from '../modes/batch/index.ts';
 
 /** What each batch worker thread loads: the model as the command named it. */
@@ -10,9 +12,11 @@ export interface BatchWorkerData {
   readonly kept: ScoringPlan['kept'];
 }
 
-export interface PieceRequest {
-  readonly piece: TextPiece;
-}
+/** One unit of a worker's work: a piece of a text file, or a range of a Parquet file (scored as several chunks). */
+export type PieceRequest = { readonly piece: TextPiece } | { readonly range: ParquetRange };
+
+/** A worker's answer: one chunk's rows for a text piece, every chunk's for a Parquet range. */
+export type PieceResult = ScoredRows | ScoredRows[];
 
 const WORKER_SCRIPT = workerScript();
 
@@ -35,21 +39,76 @@ function workerScript(): URL {
  * with its own copy of the model and sends back output rows and rejects.
  */
 export class TextPieceScoring implements ParallelScoring {
-  private pool?: WorkerPool<PieceRequest, ScoredRows>;
+  private pool?: WorkerPool<PieceRequest, PieceResult>;
 
-  constructor(private readonly reader: TextDatasetReader, private readonly repo: string, private readonly target: string, readonly threads: number) {}
+  constructor(private readonly reader: TextDatasetReader, private readonly model: WorkerModel, readonly threads: number) {}
+
+  get chunksInFlight(): number {
+    return this.threads * 2;
+  }
 
   async *chunks(plan: ScoringPlan): AsyncGenerator<InFlight> {
-    const data: BatchWorkerData = { repo: this.repo, target: this.target, version: plan.version, kept: plan.kept };
-    this.pool = new WorkerPool<PieceRequest, ScoredRows>(WORKER_SCRIPT, data, this.threads);
+    const pool = startPool(this.model, this.threads, plan);
+    this.pool = pool;
     for await (const piece of this.reader.pieces({ startRow: plan.startRow, chunkRows: plan.chunkRows, signal: plan.signal })) {
       // A piece may be a view into a larger read buffer (and Buffer.slice makes views): send a copy the worker can own.
       const bytes = new Uint8Array(piece.bytes);
-      yield { scored: this.pool.run({ piece: { ...piece, bytes } }, [bytes.buffer]) };
+      yield { scored: pool.run({ piece: { ...piece, bytes } }, [bytes.buffer]) as Promise<ScoredRows> };
     }
   }
 
   async close(): Promise<void> {
     await this.pool?.close();
   }
+}
+
+/**
+ * Decodes and scores Parquet files on worker threads: this thread only reads
+ * the footers and hands out ranges of whole chunks, about a row group each,
+ * so each thread decodes a row group once.
+ */
+export class ParquetRangeScoring implements ParallelScoring {
+  private pool?: WorkerPool<PieceRequest, PieceResult>;
+  private chunksPerRange = 1;
+
+  constructor(private readonly reader: ParquetReader, private readonly model: WorkerModel, readonly threads: number) {}
+
+  get chunksInFlight(): number {
+    return this.threads * 2 * this.chunksPerRange;
+  }
+
+  async *chunks(plan: ScoringPlan): AsyncGenerator<InFlight> {
+    this.chunksPerRange = Math.ceil((await this.reader.rowsPerRange(plan.chunkRows)) / plan.chunkRows);
+    const pool = startPool(this.model, this.threads, plan);
+    this.pool = pool;
+    for await (const range of this.reader.ranges({ startRow: plan.startRow, chunkRows: plan.chunkRows, signal: plan.signal })) {
+      const all = pool.run({ range }) as Promise<ScoredRows[]>;
+      all.catch(() => undefined);
+      const first = Math.floor(range.start / range.chunkRows);
+      const last = Math.ceil(range.end / range.chunkRows);
+      // One chunk in flight per chunk of the range, as the runner commits chunk by chunk.
+      for (let i = 0; i < Math.max(1, last - first); i++) yield { scored: all.then((list) => chunkAt(list, i, range)) };
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool?.close();
+  }
+}
+
+/** The model as the command named it: each worker loads its own copy. */
+export interface WorkerModel {
+  readonly repo: string;
+  readonly target: string;
+}
+
+function startPool(model: WorkerModel, threads: number, plan: ScoringPlan): WorkerPool<PieceRequest, PieceResult> {
+  const data: BatchWorkerData = { ...model, version: plan.version, kept: plan.kept };
+  return new WorkerPool<PieceRequest, PieceResult>(WORKER_SCRIPT, data, threads);
+}
+
+function chunkAt(list: readonly ScoredRows[], i: number, range: ParquetRange): ScoredRows {
+  const chunk = list[i];
+  if (!chunk) throw new TetraError('INTERNAL', `${range.path}: rows ${range.start}-${range.end} gave ${list.length} chunks, expected at least ${i + 1}`, { file: range.path });
+  return chunk;
 }

@@ -3,9 +3,10 @@
  * pieces of input it is sent (see TextPieceScoring).
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { readParquetRange } from '../adapters/io/parquet-reader.ts';
 import { decodeTextPiece } from '../adapters/io/text-piece-decoder.ts';
 import { scoreChunk, serializeError, type ScoredRows, type WorkerReply } from '../modes/batch/index.ts';
-import type { BatchWorkerData, PieceRequest } from './batch-threads.ts';
+import type { BatchWorkerData, PieceRequest, PieceResult } from './batch-threads.ts';
 import { openModel } from './open-model.ts';
 
 const data = workerData as BatchWorkerData;
@@ -15,13 +16,16 @@ opened.catch(() => undefined);
 
 parentPort?.on('message', ({ id, request }: { id: number; request: PieceRequest }) => {
   void score(request).then(
-    (result) => parentPort?.postMessage({ id, result } satisfies WorkerReply<ScoredRows>),
-    (error: unknown) => parentPort?.postMessage({ id, error: serializeError(error) } satisfies WorkerReply<ScoredRows>),
+    (result) => parentPort?.postMessage({ id, result } satisfies WorkerReply<PieceResult>),
+    (error: unknown) => parentPort?.postMessage({ id, error: serializeError(error) } satisfies WorkerReply<PieceResult>),
   );
 });
 
-async function score(request: PieceRequest): Promise<ScoredRows> {
+async function score(request: PieceRequest): Promise<PieceResult> {
   const { name, service } = await opened;
-  const chunk = await decodeTextPiece(request.piece);
-  return scoreChunk(service, { model: name, version: data.version, kept: data.kept, startRow: 0, chunkRows: request.piece.rows }, chunk);
+  const plan = { model: name, version: data.version, kept: data.kept, startRow: 0 };
+  if ('piece' in request) return scoreChunk(service, { ...plan, chunkRows: request.piece.rows }, await decodeTextPiece(request.piece));
+  const scored: ScoredRows[] = [];
+  for await (const chunk of readParquetRange(request.range)) scored.push(await scoreChunk(service, { ...plan, chunkRows: request.range.chunkRows }, chunk));
+  return scored;
 }

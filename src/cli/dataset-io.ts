@@ -52,6 +52,10 @@ export async function openInput(spec: InputSpec): Promise<DatasetReader> {
   if (spec.shard && byFile) files = shardFiles(files, spec.shard);
   const format = spec.format ?? formatOf(files[0] as string) ?? (files[0] === '-' ? 'csv' : undefined);
   if (!format) throw new TetraError('INPUT_UNREADABLE', `${spec.input}: cannot tell the format from the name; give --input-format csv, jsonl or parquet`, { file: spec.input });
+  if (spec.shard && !byFile && !spec.shardKey && files.includes('-')) {
+    // A row range needs the row count first, and stdin cannot be read a second time.
+    throw new TetraError('CONFIG_INVALID', `stdin cannot be sharded by row range (its rows would have to be read twice); shard it by a key column with --shard-key, or give a file`, { field: 'shard' });
+  }
   const reader = readerFor(files, format, spec);
   if (!spec.shard || byFile) return reader;
   return spec.shardKey ? new KeyHashShard(reader, spec.shard, spec.shardKey) : new RowRangeShard(reader, spec.shard);

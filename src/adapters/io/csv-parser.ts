@@ -1,4 +1,5 @@
 import { TetraError } from '../../core/index.ts';
+import { MAX_ROW_BYTES, rowTooLong } from './record-batch.ts';
 
 const QUOTE = 34;
 const CR = 13;
@@ -8,6 +9,8 @@ export interface CsvParserOptions {
   readonly delimiter?: string;
   /** Used in error messages. */
   readonly source?: string;
+  /** A row longer than this fails instead of being carried on (default MAX_ROW_BYTES). */
+  readonly maxRowBytes?: number;
 }
 
 /** Where parsing of one row stopped. */
@@ -23,6 +26,7 @@ type RowEnd = { readonly next: number; readonly fields: string[]; readonly quote
 export class CsvParser {
   private readonly delimiter: number;
   private readonly source: string;
+  private readonly maxRowBytes: number;
   private carry = '';
   /** Line number (1-based) where the carried text starts. */
   private line = 1;
@@ -37,6 +41,7 @@ export class CsvParser {
     }
     this.delimiter = delimiter.charCodeAt(0);
     this.source = options.source ?? 'input';
+    this.maxRowBytes = options.maxRowBytes ?? MAX_ROW_BYTES;
   }
 
   /** Parses every complete row in `text` (plus what was carried over). `lines` receives each row's first line number. */
@@ -48,9 +53,20 @@ export class CsvParser {
     // A long quoted field is not re-parsed from its start for every piece that cannot close it.
     if (this.inQuote && !text.includes('"')) {
       this.carry += text;
+      this.checkCarry();
       return [];
     }
-    return this.parse(this.carry + text, false, lines);
+    const rows = this.parse(this.carry + text, false, lines);
+    this.checkCarry();
+    return rows;
+  }
+
+  /** The carried text is one unfinished row: past the limit it fails, naming the line it starts on. */
+  private checkCarry(): void {
+    // A UTF-16 unit is at most 3 UTF-8 bytes: only a long carry needs its bytes counted.
+    if (this.carry.length * 3 > this.maxRowBytes && Buffer.byteLength(this.carry) > this.maxRowBytes) {
+      throw rowTooLong(this.source, this.line, this.maxRowBytes);
+    }
   }
 
   /** Parses the text left at the end of input (a last row without a line break). */

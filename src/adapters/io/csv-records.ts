@@ -11,6 +11,8 @@ export interface CsvRecordOptions extends RecordReaderOptions {
    * an `NA` level.
    */
   readonly missingValues?: readonly string[];
+  /** Yield one empty batch (with the columns) for an input that has a header but no rows, so a reader still learns its columns. */
+  readonly headerOnlyBatch?: boolean;
 }
 
 /**
@@ -21,7 +23,7 @@ export interface CsvRecordOptions extends RecordReaderOptions {
 export async function* csvRecords(chunks: AsyncIterable<string | Buffer> | Iterable<string | Buffer>, options: CsvRecordOptions = {}): AsyncGenerator<RecordBatch> {
   const source = options.source ?? 'input';
   const decoder = new StringDecoder('utf8');
-  const parser = new CsvParser({ delimiter: options.delimiter, source });
+  const parser = new CsvParser({ delimiter: options.delimiter, source, maxRowBytes: options.maxRowBytes });
   const missing = new Set(options.missingValues ?? ['']);
   const batchSize = options.batchSize ?? DEFAULT_BATCH_ROWS;
   let header: string[] | undefined;
@@ -52,6 +54,7 @@ export async function* csvRecords(chunks: AsyncIterable<string | Buffer> | Itera
   if (tail) take(parser.push(tail, lines), lines);
   take(parser.end(lines), lines);
   if (!header) throw new TetraError('INPUT_MALFORMED', `${source}: the CSV input is empty (a header row is required)`, { file: source });
+  if (options.headerOnlyBatch && rowNumber === 0 && pending.length === 0) yield { records: [], firstRow: 0, lines: [], columns: header };
   for (let i = 0; i < pending.length; i += batchSize) {
     yield { records: pending.slice(i, i + batchSize), firstRow: rowNumber + i, lines: pendingLines.slice(i, i + batchSize), columns: header };
   }

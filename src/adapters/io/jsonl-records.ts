@@ -1,6 +1,6 @@
 import { StringDecoder } from 'node:string_decoder';
 import { TetraError, type InputRecord } from '../../core/index.ts';
-import { DEFAULT_BATCH_ROWS, throwIfCancelled, type RecordBatch, type RecordReaderOptions } from './record-batch.ts';
+import { DEFAULT_BATCH_ROWS, MAX_ROW_BYTES, rowTooLong, throwIfCancelled, type RecordBatch, type RecordReaderOptions } from './record-batch.ts';
 
 /**
  * Reads JSON Lines (one JSON object per line; blank lines skipped) into
@@ -12,7 +12,7 @@ export async function* jsonlRecords(chunks: AsyncIterable<string | Buffer> | Ite
   const source = options.source ?? 'input';
   const batchSize = options.batchSize ?? DEFAULT_BATCH_ROWS;
   const decoder = new StringDecoder('utf8');
-  const reader = new LineCollector(source);
+  const reader = new LineCollector(source, options.maxRowBytes ?? MAX_ROW_BYTES);
   let firstRow = 0;
   const full = function* (final: boolean): Generator<RecordBatch> {
     while (reader.records.length >= batchSize || (final && reader.records.length > 0)) {
@@ -38,13 +38,17 @@ class LineCollector {
   private carry = '';
   private line = 0;
 
-  constructor(private readonly source: string) {}
+  constructor(private readonly source: string, private readonly maxRowBytes: number) {}
 
   push(text: string): void {
     if (this.line === 0 && this.carry === '' && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     const parts = (this.carry + text).split('\n');
     this.carry = parts.pop() as string;
     for (const part of parts) this.take(part);
+    // The carry is one unfinished line: past the limit it fails rather than growing with the file.
+    if (this.carry.length * 3 > this.maxRowBytes && Buffer.byteLength(this.carry) > this.maxRowBytes) {
+      throw rowTooLong(this.source, this.line + 1, this.maxRowBytes);
+    }
   }
 
   end(): void {
@@ -54,11 +58,14 @@ class LineCollector {
 
   private take(text: string): void {
     this.line++;
-    if (text.trim() === '') return;
+    // Blank means JSON's own white space only: the thread that cuts a file into pieces counts rows by the same rule.
+    if (BLANK.test(text)) return;
     this.records.push(parseLine(text, this.source, this.line));
     this.lines.push(this.line);
   }
 }
+
+const BLANK = /^[ \t\r]*$/;
 
 function parseLine(text: string, source: string, line: number): InputRecord {
   let value: unknown;

@@ -21,6 +21,37 @@ interface FileSummary {
  * Every file must have the first file's columns (by name, with the same
  * types); columns only a later file has are not read.
  */
+/** Rows [start, end) of one file, for one thread to decode (see ParquetReader.ranges and readParquetRange). */
+export interface ParquetRange {
+  readonly path: string;
+  /** The index, among all the input's rows, of the file's first row. */
+  readonly fileFirstRow: number;
+  readonly start: number;
+  readonly end: number;
+  readonly chunkRows: number;
+}
+
+/** The chunks of one range, numbered among all the input's rows. */
+export async function* readParquetRange(range: ParquetRange, signal?: AbortSignal): AsyncGenerator<RowChunk> {
+  const reader = new ParquetReader([range.path]);
+  try {
+    for await (const chunk of reader.read({ startRow: range.start, chunkRows: range.chunkRows, signal })) {
+      if (chunk.firstRow >= range.end) break;
+      yield { ...chunk, firstRow: chunk.firstRow + range.fileFirstRow };
+      if (chunk.firstRow + chunk.records.length >= range.end) break;
+    }
+  } finally {
+    await reader.close();
+  }
+}
+
+/** Whole chunks about as many rows as the file's first row group: a thread decodes each group once. */
+async function rangeRowsOf(path: string, chunkRows: number): Promise<number> {
+  const group = (await readFooter(path)).rowGroups[0];
+  const groupRows = group ? group.end - group.start : chunkRows;
+  return chunkRows * Math.max(1, Math.round(groupRows / chunkRows));
+}
+
 export class ParquetReader implements DatasetReader {
   readonly name: string;
   private bytesRead = 0;
@@ -77,6 +108,35 @@ export class ParquetReader implements DatasetReader {
       }
       fileFirst += rows;
     }
+  }
+
+  /**
+   * The rows from `startRow` as ranges of whole chunks, about one row group
+   * each, for other threads to decode and score: reading a range from its
+   * start with the same `chunkRows` cuts the chunks `read` cuts.
+   */
+  async *ranges(options: ReadOptions): AsyncGenerator<ParquetRange> {
+    const { chunkRows } = options;
+    const startRow = options.startRow ?? 0;
+    let fileFirst = 0;
+    for (const path of this.paths) {
+      throwIfCancelled(options.signal, path);
+      const { rows } = await this.summary(path);
+      if (startRow < fileFirst + rows) {
+        const rangeRows = await rangeRowsOf(path, chunkRows);
+        for (let start = Math.max(0, startRow - fileFirst); start < rows;) {
+          const end = Math.min(rows, (Math.floor(start / rangeRows) + 1) * rangeRows);
+          yield { path, fileFirstRow: fileFirst, start, end, chunkRows };
+          start = end;
+        }
+      }
+      fileFirst += rows;
+    }
+  }
+
+  /** Rows per range `ranges` cuts (for a caller sizing how many chunks to keep in flight). */
+  rowsPerRange(chunkRows: number): Promise<number> {
+    return rangeRowsOf(this.paths[0] as string, chunkRows);
   }
 
   async close(): Promise<void> {

@@ -17,9 +17,23 @@ export interface RecordReaderOptions {
   /** Used in error messages: the file name or "stdin". */
   readonly source?: string;
   readonly signal?: AbortSignal;
+  /** A row longer than this fails (default MAX_ROW_BYTES). */
+  readonly maxRowBytes?: number;
 }
 
 export const DEFAULT_BATCH_ROWS = 1024;
+
+/**
+ * The longest row a text reader takes. A quote that is never closed makes
+ * the rest of a CSV file one row: without a bound it would be held in
+ * memory whole before failing, and a large file would exhaust memory
+ * instead of failing with the line where the row starts.
+ */
+export const MAX_ROW_BYTES = 64 * 1024 * 1024;
+
+export function rowTooLong(source: string, line: number, maxRowBytes: number): TetraError {
+  return new TetraError('INPUT_MALFORMED', `${source} line ${line}: a row runs on for more than ${maxRowBytes} bytes (a quote that is never closed?)`, { file: source, line });
+}
 
 /** Stops a reader whose caller gave up, with Tetra's error rather than the signal's reason. */
 export function throwIfCancelled(signal: AbortSignal | undefined, source: string): void {

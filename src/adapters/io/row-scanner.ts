@@ -20,6 +20,10 @@ export class RowScanner {
   private crPending = false;
   /** Line (1-based) at the scan position. */
   line = 1;
+  /** Bytes scanned since the last line break outside quotes: the row not yet ended. */
+  pendingBytes = 0;
+  /** Line (1-based) where that row starts. */
+  pendingLine = 1;
 
   constructor(private readonly format: 'csv' | 'jsonl', private readonly delimiter = 0x2c) {}
 
@@ -46,6 +50,8 @@ export class RowScanner {
       this.crPending = false;
       if (b[i] === LF) i++;
     }
+    const start = i;
+    let lastBreak = -1;
     for (; i < n; i++) {
       const c = b[i] as number;
       if (this.inQuote) {
@@ -63,7 +69,9 @@ export class RowScanner {
           if (i + 1 >= n) this.crPending = true;
           else if (b[i + 1] === LF) i++;
         }
-        if (rows === maxRows) return { end: i + 1, rows };
+        lastBreak = i + 1;
+        this.pendingLine = this.line;
+        if (rows === maxRows) return this.ended(lastBreak, rows, start, lastBreak);
         continue;
       }
       if (c === QUOTE && (this.fieldStart || this.afterQuote)) {
@@ -76,23 +84,32 @@ export class RowScanner {
       this.fieldStart = c === this.delimiter;
       this.content = true;
     }
-    return { end: n, rows };
+    return this.ended(n, rows, start, lastBreak);
+  }
+
+  /** The result of a scan of [start, end), counting the bytes of the row left unended. */
+  private ended(end: number, rows: number, start: number, lastBreak: number): { end: number; rows: number } {
+    this.pendingBytes = lastBreak < 0 ? this.pendingBytes + (end - start) : end - lastBreak;
+    return { end, rows };
   }
 
   private scanLines(b: Uint8Array, from: number, maxRows: number): { end: number; rows: number } {
     let rows = 0;
+    let lastBreak = -1;
     for (let i = from; i < b.length; i++) {
       const c = b[i] as number;
       if (c === LF) {
         if (this.content) rows++;
         this.line++;
         this.content = false;
-        if (rows === maxRows) return { end: i + 1, rows };
+        lastBreak = i + 1;
+        this.pendingLine = this.line;
+        if (rows === maxRows) return this.ended(lastBreak, rows, from, lastBreak);
       } else if (c !== SPACE && c !== TAB && c !== CR) {
         this.content = true;
       }
     }
-    return { end: b.length, rows };
+    return this.ended(b.length, rows, from, lastBreak);
   }
 
   private reset(): void {

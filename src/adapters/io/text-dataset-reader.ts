@@ -112,7 +112,7 @@ export class TextDatasetReader implements DatasetReader {
     const chunks = this.open(path);
     const options = { source, batchSize: chunkRows, signal };
     return this.options.format === 'csv'
-      ? csvRecords(chunks, { ...options, delimiter: this.options.delimiter })
+      ? csvRecords(chunks, { ...options, delimiter: this.options.delimiter, headerOnlyBatch: true })
       : jsonlRecords(chunks, options);
   }
 

@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 import type { DatasetWriter, JobManifest, OutputChunk, OutputColumn } from '../../core/index.ts';
 import { AppendFile, manifestPathFor, partialPathFor, publishFile, readManifestFile, writeManifestFile } from './job-files.ts';
@@ -30,6 +31,7 @@ export class TextFileWriter implements DatasetWriter {
   async open(columns: readonly OutputColumn[], resume?: JobManifest): Promise<void> {
     this.columns = columns;
     const state = resume?.writer as TextWriterState | undefined;
+    if (state) await this.reclaimFinishedOutput(state.bytes);
     this.file = await AppendFile.open(partialPathFor(this.name), state?.bytes);
     this.headerWritten = state !== undefined && state.bytes > 0;
   }
@@ -38,7 +40,7 @@ export class TextFileWriter implements DatasetWriter {
     const file = this.opened();
     const text = this.pendingHeader() + this.format.rows(this.columns, chunk.rows);
     if (text.length > 0) {
-      await file.append(this.gzip ? gzipSync(text) : text);
+      await file.append(this.encode(text));
       await file.sync();
     }
     const committed: JobManifest = { ...manifest, writer: { bytes: file.bytes } satisfies TextWriterState };
@@ -49,7 +51,7 @@ export class TextFileWriter implements DatasetWriter {
   async finish(manifest: JobManifest): Promise<void> {
     const file = this.opened();
     const header = this.pendingHeader();
-    if (header) await file.append(this.gzip ? gzipSync(header) : header);
+    if (header) await file.append(this.encode(header));
     await file.sync();
     await file.close();
     this.file = undefined;
@@ -60,6 +62,25 @@ export class TextFileWriter implements DatasetWriter {
   async close(): Promise<void> {
     await this.file?.close();
     this.file = undefined;
+  }
+
+  /**
+   * A run killed between renaming the finished file into place and storing
+   * the finished manifest leaves no partial file: take the output back as
+   * the partial (the resume finishes it again, to the same bytes). Only a
+   * file of exactly the size this job's finish leaves is taken.
+   */
+  private async reclaimFinishedOutput(committedBytes: number): Promise<void> {
+    const partial = partialPathFor(this.name);
+    if (await stat(partial).then(() => true, () => false)) return;
+    const output = await stat(this.name).catch(() => undefined);
+    const text = committedBytes > 0 ? '' : this.format.header(this.columns);
+    const header = text === '' ? 0 : this.encode(text).length;
+    if (output?.isFile() && output.size === committedBytes + header) await publishFile(this.name, partial);
+  }
+
+  private encode(text: string): Uint8Array {
+    return this.gzip ? gzipSync(text) : Buffer.from(text, 'utf8');
   }
 
   private pendingHeader(): string {

@@ -4,6 +4,7 @@ import { createGunzip } from 'node:zlib';
 import { TetraError } from '../../core/index.ts';
 import { CsvParser } from './csv-parser.ts';
 import { checkHeader } from './csv-records.ts';
+import { MAX_ROW_BYTES, rowTooLong } from './record-batch.ts';
 import { RowScanner } from './row-scanner.ts';
 
 /** Whole rows of a CSV or JSON Lines file, as bytes, for another thread to parse. */
@@ -31,6 +32,8 @@ export interface TextPieceOptions {
   readonly gzip?: (path: string) => boolean;
   /** Called with the count of (compressed) bytes read, for progress. */
   readonly onBytes?: (bytes: number) => void;
+  /** A row longer than this fails (default MAX_ROW_BYTES), as it does for the sequential reader. */
+  readonly maxRowBytes?: number;
 }
 
 /**
@@ -81,18 +84,20 @@ class FilePieces {
   }
 
   async *pieces(): AsyncGenerator<FilePiece> {
-    const { chunkRows } = this.options;
+    const { chunkRows, maxRowBytes = MAX_ROW_BYTES } = this.options;
     let header: readonly string[] | undefined;
     let parts: Uint8Array[] = [];
     let rows = 0;
     let startLine = 1;
     let needHeader = this.options.format === 'csv';
+    let yielded = false;
     for await (const buffer of this.bytes()) {
       let from = 0;
       if (parts.length === 0 && startLine === 1 && buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf) from = 3;
       while (from < buffer.length) {
         const want = needHeader ? 1 : chunkRows - rows;
         const { end, rows: found } = this.scanner.scan(buffer, from, want);
+        if (this.scanner.pendingBytes > maxRowBytes) throw rowTooLong(this.path, this.scanner.pendingLine, maxRowBytes);
         parts.push(buffer.subarray(from, end));
         from = end;
         rows += found;
@@ -103,6 +108,7 @@ class FilePieces {
           rows = 0;
           startLine = this.scanner.line;
         } else if (rows === chunkRows) {
+          yielded = true;
           yield this.piece(concat(parts), rows, startLine, header);
           parts = [];
           rows = 0;
@@ -116,7 +122,8 @@ class FilePieces {
       header = parseHeader(concat(parts), this.delimiter, this.path);
       return;
     }
-    if (rows > 0) yield this.piece(concat(parts), rows, startLine, header);
+    // A header-only file still yields a piece, without rows: its header is checked against the first file's, as the sequential reader does.
+    if (rows > 0 || (!yielded && header)) yield this.piece(concat(parts), rows, startLine, header);
   }
 
   /** The rows of `piece` after its first `skip`, as a piece of its own (a resumed read starts inside a chunk). */

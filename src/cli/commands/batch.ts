@@ -1,10 +1,12 @@
 import { writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { TextDatasetReader } from '../../adapters/io/text-dataset-reader.ts';
-import { TextPieceScoring } from '../batch-threads.ts';
+import { ParquetReader } from '../../adapters/io/parquet-reader.ts';
+import { ParquetRangeScoring, TextPieceScoring } from '../batch-threads.ts';
 import { EXIT_CODES, ProgressReporter, formatSummary, parseRejectLimit, parseShard, runBatchJob, type BatchSummary, type ProgressStyle } from '../../modes/batch/index.ts';
 import type { IfExists } from '../../adapters/io/postgres-writer.ts';
 import { openInput, openOutput, openRejects, type DatasetFormat } from '../dataset-io.ts';
+import { inputLocation, inputStamps, modelDigest } from '../job-identity.ts';
 import { openModel } from '../open-model.ts';
 import { writeErr } from '../output.ts';
 
@@ -68,16 +70,25 @@ export async function runBatch(options: BatchOptions, signal?: AbortSignal): Pro
   const progress = new ProgressReporter(process.stderr, options.progress ?? (options.job && !process.stderr.isTTY ? 'log' : undefined));
   let summary: BatchSummary;
   try {
+    const inputFiles = await inputStamps(options.input);
+    const model = await modelDigest(repository, name, options.version);
     const reader = await openInput({ input: options.input, format: options.inputFormat, delimiter: options.delimiter, shard, shardKey: options.shardKey });
     const workers = options.workers ?? availableParallelism();
-    const parallel = workers > 0 && reader instanceof TextDatasetReader && reader.splittable ? new TextPieceScoring(reader, options.repo, options.model, workers) : undefined;
+    const workerModel = { repo: options.repo, target: options.model };
+    const parallel = workers === 0 ? undefined
+      : reader instanceof TextDatasetReader && reader.splittable ? new TextPieceScoring(reader, workerModel, workers)
+      : reader instanceof ParquetReader ? new ParquetRangeScoring(reader, workerModel, workers)
+      : undefined;
     summary = await runBatchJob({
       service, model: name, version: options.version, reader, parallel,
       writer: openOutput({ output: options.output, format: options.outputFormat, delimiter: options.delimiter, ifExists: options.ifExists ?? (options.force ? 'replace' : undefined) }),
       rejects: openRejects(options.output, options.rejects),
       chunkRows: options.chunkRows ?? DEFAULT_CHUNK_ROWS,
       keepColumns: keepList(options.keepColumns), maxRejects, force: options.force, job: options.job,
-      identity: { shard: options.shard, shardKey: options.shardKey, delimiter: options.delimiter, inputFormat: options.inputFormat, outputFormat: options.outputFormat },
+      identity: {
+        shard: options.shard, shardKey: options.shardKey, delimiter: options.delimiter, inputFormat: options.inputFormat, outputFormat: options.outputFormat,
+        inputLocation: inputLocation(options.input), inputFiles, modelDigest: model,
+      },
       signal, onProgress: progress.update,
     });
   } finally {
@@ -85,7 +96,14 @@ export async function runBatch(options: BatchOptions, signal?: AbortSignal): Pro
     await repository.close();
   }
   const summaryPath = options.summary ?? (options.output === '-' || /^postgres/i.test(options.output) ? undefined : `${options.output}.summary.json`);
-  if (summaryPath && summary.status !== 'already-done') await writeFile(summaryPath, JSON.stringify(summary, null, 2) + '\n');
+  if (summaryPath && summary.status !== 'already-done') {
+    try {
+      await writeFile(summaryPath, JSON.stringify(summary, null, 2) + '\n');
+    } catch (error) {
+      // The job's own outcome (often the reason this fails too: a missing folder) must still be told.
+      writeErr(`tetra batch: the summary file ${summaryPath} cannot be written (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})\n`);
+    }
+  }
   return summary;
 }
 

@@ -27,6 +27,8 @@ export interface JobManifest {
   readonly chunks: number;
   /** Bytes of the rejects file that belong to committed chunks. */
   readonly rejectsBytes: number;
+  /** The rejects file those bytes are in: a resume cuts it back to them, so it must be the same file. */
+  readonly rejectsName?: string;
   /** The writer's own resume state (a byte offset, Parquet row groups); filled in by the writer. */
   readonly writer?: unknown;
   readonly finished: boolean;

@@ -64,6 +64,8 @@ export interface InFlight {
  */
 export interface ParallelScoring {
   readonly threads: number;
+  /** Chunks the runner keeps in flight to keep every thread busy. */
+  readonly chunksInFlight: number;
   chunks(plan: ScoringPlan): AsyncIterable<InFlight>;
   close(): Promise<void>;
 }
@@ -137,6 +139,10 @@ class BatchRun {
 
   private async begin(fingerprint: string, resume: JobManifest | undefined): Promise<void> {
     const { spec } = this;
+    if (resume?.rejectsName !== undefined && resume.rejectsName !== spec.rejects.name) {
+      // Opening another file at the committed length would cut off whatever it holds.
+      throw new TetraError('JOB_MISMATCH', `${spec.writer.name}: the interrupted job wrote its rejected rows to ${resume.rejectsName}, not ${spec.rejects.name}; resume it with the same rejects file, or rerun with --force`, { file: spec.rejects.name });
+    }
     await spec.rejects.open(resume?.rejectsBytes);
     if (resume) {
       this.columns = resume.columns;
@@ -146,7 +152,7 @@ class BatchRun {
     const now = new Date().toISOString();
     this.manifest = resume ?? {
       format: 'tetra-batch-manifest/1', fingerprint, columns: [], rowsIn: 0, rowsOut: 0, rejected: 0, chunks: 0,
-      rejectsBytes: 0, finished: false, startedAt: now, updatedAt: now,
+      rejectsBytes: 0, rejectsName: spec.rejects.name, finished: false, startedAt: now, updatedAt: now,
     };
     const size = await spec.reader.size();
     this.totalRows = size.rows;
@@ -156,13 +162,14 @@ class BatchRun {
   /** Scores chunks ahead of the one being written (several at once on other threads), committing them in input order. */
   private async pipeline(): Promise<void> {
     const { spec } = this;
-    const ahead = spec.parallel ? spec.parallel.threads * 2 : Math.max(1, spec.scoreAhead ?? 1);
+    // Read on each chunk: a parallel scorer knows how many chunks one unit of its work holds only once it starts.
+    const ahead = (): number => (spec.parallel ? spec.parallel.chunksInFlight : Math.max(1, spec.scoreAhead ?? 1));
     const pending: Promise<ScoredRows>[] = [];
     for await (const { scored } of this.scoredChunks()) {
       // Awaited in order below; until then a failure must not count as unhandled.
       scored.catch(() => undefined);
       pending.push(scored);
-      if (pending.length > ahead) await this.commit(await (pending.shift() as Promise<ScoredRows>));
+      if (pending.length > ahead()) await this.commit(await (pending.shift() as Promise<ScoredRows>));
     }
     while (pending.length > 0) await this.commit(await (pending.shift() as Promise<ScoredRows>));
   }
@@ -198,7 +205,8 @@ class BatchRun {
     if (this.columns) next = await spec.writer.commit({ rows: scored.rows }, { ...next, rejectsBytes: await spec.rejects.sync() });
     this.manifest = next;
     this.report();
-    if (spec.maxRejects && rejectsExceeded(spec.maxRejects, next.rejected, next.rowsIn, this.totalRows)) this.tooManyRejects(next);
+    // While reading, a percentage is judged only against a known total: the rows read so far are not the input's share (end() judges the rest).
+    if (spec.maxRejects && rejectsExceeded(spec.maxRejects, next.rejected, next.rowsIn, this.totalRows ?? Number.POSITIVE_INFINITY)) this.tooManyRejects(next);
   }
 
   private async openOutput(columns: readonly OutputColumn[]): Promise<void> {

@@ -33,7 +33,8 @@ export class WorkerPool<Req, Res> {
       const worker = new Worker(script, { workerData });
       worker.on('message', (reply: WorkerReply<Res>) => this.settle(worker, reply));
       worker.on('error', (error) => this.fail(error));
-      worker.on('exit', (code) => code !== 0 && this.fail(new TetraError('INTERNAL', `a batch worker thread stopped (exit code ${code})`)));
+      // Only close() may stop a worker: one that ends by itself, even with code 0, would leave its request unanswered forever.
+      worker.on('exit', (code) => this.fail(new TetraError('INTERNAL', `a batch worker thread stopped (exit code ${code})`)));
       this.workers.push(worker);
       this.idle.push(worker);
     }

@@ -89,3 +89,20 @@ test('worker threads and the main thread write byte-identical outputs and reject
   // Row 50 starts on line 51 plus one extra line for each quoted id with a line break before it (rows 1, 8, ..., 43).
   assert.deepEqual([rejects[0]?.row, rejects[0]?.line], [50, 51 + 7]);
 });
+
+test('Parquet input scored on worker threads (ranges of whole chunks) writes what the main thread writes', async () => {
+  const dir = tempDir();
+  const parquet = join(dir, 'in.parquet');
+  assert.equal((await batch('--model', 'fraud-xgb', '--input', SAMPLE, '--output', parquet, '--keep-columns', 'all', '--chunk-rows', '64')).code, 0);
+  const outputs: Buffer[] = [];
+  for (const workers of ['0', '2']) {
+    const out = join(dir, `out-${workers}.parquet`);
+    const r = await batch('--model', 'fraud-logreg', '--input', parquet, '--output', out, '--keep-columns', 'transaction_id', '--chunk-rows', '30', '--workers', workers);
+    assert.equal(r.code, 0, r.stderr);
+    outputs.push(readFileSync(out));
+  }
+  assert.ok((outputs[0] as Buffer).equals(outputs[1] as Buffer), 'byte-identical Parquet');
+  const rows = await parquetRows(join(dir, 'out-2.parquet'));
+  assert.equal(rows.length, 500);
+  rows.forEach((r, i) => closeTo('fraud-logreg', r.fraud_probability, i));
+});

@@ -71,7 +71,8 @@ test('tetra schedule fires jobs on their schedule, keeps going after a failed ru
     const port = Number(/metrics on http:\/\/127\.0\.0\.1:(\d+)/.exec(stderr)?.[1]);
     const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
     assert.match(metrics, /tetra_scheduled_job_runs_total\{job="every-second",outcome="ok"\} [1-9]/);
-    assert.match(metrics, /tetra_scheduled_job_runs_total\{job="broken",outcome="failed"\} [2-9]/);
+    // Two or more (a slow machine fires the broken job ten times or more while the other job runs).
+    assert.match(metrics, /tetra_scheduled_job_runs_total\{job="broken",outcome="failed"\} ([2-9]|[1-9]\d+)\n/);
     assert.doesNotMatch(metrics, /job="on-demand"/);
   } finally {
     child.kill('SIGTERM');

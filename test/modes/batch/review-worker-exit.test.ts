@@ -1,0 +1,49 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PROJECT_ROOT } from '../../helpers/fixtures.ts';
+import { writeRepo } from '../../helpers/js-model-repo.ts';
+import { tempDir } from '../../helpers/temp-dir.ts';
+
+/** Runs `tetra`, killing it after `timeoutMs` (code null) so a hang fails the test instead of stalling it. */
+function runWithin(args: readonly string[], timeoutMs: number): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'src', 'cli', 'bin.ts'), ...args], { cwd: PROJECT_ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stderr });
+    });
+  });
+}
+
+test('a worker thread that exits on its own (even with code 0) fails the job instead of leaving it waiting', async () => {
+  const repo = writeRepo({
+    quits: {
+      versions: {
+        '1': {
+          file: 'model.js',
+          content: `import { isMainThread } from 'node:worker_threads';
+export const features = [{ name: 'x', type: 'number' }];
+export const outputs = { y: 'float64' };
+export async function predict(batch) {
+  if (!isMainThread) process.exit(0);
+  return batch.map(({ x }) => ({ y: x * 2 }));
+}
+`,
+        },
+      },
+    },
+  });
+  const dir = tempDir();
+  const input = join(dir, 'in.csv');
+  writeFileSync(input, 'x\n' + Array.from({ length: 50 }, (_, i) => String(i)).join('\n') + '\n');
+  const r = await runWithin(['batch', '--repo', repo, '--model', 'quits', '--input', input, '--output', join(dir, 'out.csv'), '--workers', '1', '--chunk-rows', '10', '--progress', 'none'], 20_000);
+  assert.equal(r.code, 1, `the job ends, failed (code null: killed after hanging): ${r.stderr}`);
+  assert.match(r.stderr, /worker thread stopped/);
+});
