@@ -19,7 +19,7 @@ function fromConfig(name: string, job: BatchJobConfig, repo: string, when: Date)
     keepColumns: job.keep_columns === undefined ? undefined : job.keep_columns === 'all' ? 'all' : job.keep_columns.join(','),
     rejects: job.rejects === undefined ? undefined : expandTime(job.rejects, when),
     maxRejects: job.max_rejects === undefined ? undefined : String(job.max_rejects),
-    chunkRows: job.chunk_rows, force: job.force,
+    chunkRows: job.chunk_rows, commitRows: job.commit_rows, force: job.force,
   };
 }
 

@@ -34,6 +34,7 @@ const OPTIONS = {
   rejects: { type: 'string' },
   'max-rejects': { type: 'string' },
   'chunk-rows': { type: 'string' },
+  'commit-rows': { type: 'string' },
   shard: { type: 'string' },
   'shard-key': { type: 'string' },
   force: { type: 'boolean' },
@@ -107,7 +108,7 @@ function batch(rest: readonly string[], values: Values, repo: string): Promise<n
     model, repo, version: values['model-version'], input: values.input, output: values.output,
     inputFormat: datasetFormat(values['input-format'], '--input-format'), outputFormat: datasetFormat(values['output-format'], '--output-format'),
     delimiter: values.delimiter, keepColumns: values['keep-columns'], rejects: values.rejects, maxRejects: values['max-rejects'],
-    chunkRows: positiveInt(values['chunk-rows'], '--chunk-rows'), shard: values.shard, shardKey: values['shard-key'],
+    chunkRows: positiveInt(values['chunk-rows'], '--chunk-rows'), commitRows: positiveInt(values['commit-rows'], '--commit-rows'), shard: values.shard, shardKey: values['shard-key'],
     force: values.force, summary: values.summary, progress: progressStyle(values.progress), ifExists: ifExists(values['if-exists']),
     workers: nonNegativeInt(values.workers, '--workers'),
   });

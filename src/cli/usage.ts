@@ -26,7 +26,8 @@ the same arguments it goes on after its last committed chunk.
   --keep-columns a,b|all   input columns copied into the output (ids, keys)
   --rejects FILE           rejected rows (default <target>.rejects.jsonl)
   --max-rejects N|P%       fail the job (exit 1) beyond this many rejected rows
-  --chunk-rows N           rows per chunk and commit (default 4096)
+  --chunk-rows N           rows per chunk, the unit of scoring (default 4096)
+  --commit-rows N          rows per commit, where a killed job resumes (default 65536)
   --workers N              threads that parse and score files (default: CPU cores; 0: none)
   --shard i/N              this process's part: by file, row range or --shard-key COL
   --input-format, --output-format csv|jsonl|parquet (default: from the name)

@@ -24,6 +24,8 @@ export interface BatchOptions {
   readonly rejects?: string;
   readonly maxRejects?: string;
   readonly chunkRows?: number;
+  /** Input rows per commit (the resume point, and a Parquet row group). */
+  readonly commitRows?: number;
   readonly shard?: string;
   readonly shardKey?: string;
   readonly force?: boolean;
@@ -38,6 +40,8 @@ export interface BatchOptions {
 }
 
 export const DEFAULT_CHUNK_ROWS = 4096;
+/** 16 chunks: few enough fsyncs and manifest writes to stay out of the way, Parquet row groups of a useful size. */
+export const DEFAULT_COMMIT_ROWS = 65_536;
 
 /**
  * `tetra batch`: scores a dataset into an output, resumably. Returns the
@@ -84,6 +88,7 @@ export async function runBatch(options: BatchOptions, signal?: AbortSignal): Pro
       writer: openOutput({ output: options.output, format: options.outputFormat, delimiter: options.delimiter, ifExists: options.ifExists ?? (options.force ? 'replace' : undefined) }),
       rejects: openRejects(options.output, options.rejects),
       chunkRows: options.chunkRows ?? DEFAULT_CHUNK_ROWS,
+      commitRows: options.commitRows ?? DEFAULT_COMMIT_ROWS,
       keepColumns: keepList(options.keepColumns), maxRejects, force: options.force, job: options.job,
       identity: {
         shard: options.shard, shardKey: options.shardKey, delimiter: options.delimiter, inputFormat: options.inputFormat, outputFormat: options.outputFormat,

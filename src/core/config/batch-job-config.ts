@@ -21,6 +21,8 @@ export const batchJobSchema = z.strictObject({
   /** Rows (100) or a share of the input ("0.5%"). */
   max_rejects: z.union([z.number().int().min(0), z.string().regex(/^\d+(\.\d+)?%$|^\d+$/, 'expected a row count or a percentage like "0.5%"')]).optional(),
   chunk_rows: z.number().int().min(1).optional(),
+  /** Input rows per commit: where an interrupted run resumes, and a Parquet row group. */
+  commit_rows: z.number().int().min(1).optional(),
   /** Start over even when the output holds a finished or interrupted run. */
   force: z.boolean().default(false),
   /** A cron expression (5 fields, or 6 with seconds first); absent = run only on demand. */

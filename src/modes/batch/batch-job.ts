@@ -16,8 +16,10 @@ export interface BatchJobSpec {
   readonly reader: DatasetReader;
   readonly writer: DatasetWriter;
   readonly rejects: RejectsLog;
-  /** Rows per chunk: the unit of reading, scoring and committing. */
+  /** Rows per chunk: the unit of reading and scoring. */
   readonly chunkRows: number;
+  /** Input rows per commit (whole chunks; default one chunk): the unit a resumed job restarts from, and a Parquet row group. */
+  readonly commitRows?: number;
   /** Input columns copied into the output. */
   readonly keepColumns?: 'all' | readonly string[];
   readonly maxRejects?: RejectLimit;
@@ -108,6 +110,8 @@ class BatchRun {
   private kept: DatasetColumn[] = [];
   private columns?: readonly OutputColumn[];
   private resumedAtRow = 0;
+  /** Scored rows taken since the last commit. */
+  private held = emptyHeld();
   private totalRows?: number;
   private totalBytes?: number;
 
@@ -122,7 +126,7 @@ class BatchRun {
     this.kept = keptColumns(spec.keepColumns, input, spec.reader.name);
     const fingerprint = jobFingerprint({
       model: meta.name, version: meta.version, artifact: meta.artifact, input: spec.reader.name, columns: input.map((c) => c.name),
-      keep: this.kept.map((c) => c.name), chunkRows: spec.chunkRows, output: spec.writer.name, ...spec.identity,
+      keep: this.kept.map((c) => c.name), chunkRows: spec.chunkRows, commitRows: spec.commitRows, output: spec.writer.name, ...spec.identity,
     });
     const previous = spec.writer.resumable && !spec.force ? await spec.writer.readManifest() : undefined;
     if (previous && previous.fingerprint !== fingerprint) {
@@ -169,9 +173,10 @@ class BatchRun {
       // Awaited in order below; until then a failure must not count as unhandled.
       scored.catch(() => undefined);
       pending.push(scored);
-      if (pending.length > ahead()) await this.commit(await (pending.shift() as Promise<ScoredRows>));
+      if (pending.length > ahead()) await this.take(await (pending.shift() as Promise<ScoredRows>));
     }
-    while (pending.length > 0) await this.commit(await (pending.shift() as Promise<ScoredRows>));
+    while (pending.length > 0) await this.take(await (pending.shift() as Promise<ScoredRows>));
+    if (this.held.chunks > 0) await this.commit();
   }
 
   private async *scoredChunks(): AsyncGenerator<InFlight> {
@@ -191,20 +196,38 @@ class BatchRun {
     }
   }
 
-  private async commit(scored: ScoredRows): Promise<void> {
-    const { spec } = this;
+  /** Takes a scored chunk in input order; commits once `commitRows` input rows are held (and at the end). */
+  private async take(scored: ScoredRows): Promise<void> {
     if (!this.columns && scored.rows.length > 0) await this.openOutput(scored.columns);
     if (this.columns && scored.rows.length > 0) checkSameColumns(this.columns, scored.columns);
-    await spec.rejects.append(scored.rejects);
+    await this.spec.rejects.append(scored.rejects);
+    const held = this.held;
+    held.rowsIn += scored.rowsIn;
+    held.chunks++;
+    held.rejected += scored.rejects.length;
+    for (const row of scored.rows) held.rows.push(row);
+    this.report();
+    if (held.rowsIn >= (this.spec.commitRows ?? this.spec.chunkRows)) await this.commit();
+  }
+
+  /**
+   * Makes the held rows, their rejects and the manifest durable together.
+   * Commit points fall every `commitRows` input rows counted from the last
+   * one, so a resumed run commits where an uninterrupted run does (a Parquet
+   * row group is one commit: its bytes depend on where commits fall).
+   */
+  private async commit(): Promise<void> {
+    const { spec } = this;
+    const held = this.held;
+    this.held = emptyHeld();
     const m = this.manifest as JobManifest;
     let next: JobManifest = {
-      ...m, rowsIn: m.rowsIn + scored.rowsIn, rowsOut: m.rowsOut + scored.rows.length, rejected: m.rejected + scored.rejects.length,
-      chunks: m.chunks + 1, updatedAt: new Date().toISOString(),
+      ...m, rowsIn: m.rowsIn + held.rowsIn, rowsOut: m.rowsOut + held.rows.length, rejected: m.rejected + held.rejected,
+      chunks: m.chunks + held.chunks, updatedAt: new Date().toISOString(),
     };
     // Until the first prediction fixes the output's columns nothing is durable: a rerun redoes these rows.
-    if (this.columns) next = await spec.writer.commit({ rows: scored.rows }, { ...next, rejectsBytes: await spec.rejects.sync() });
+    if (this.columns) next = await spec.writer.commit({ rows: held.rows }, { ...next, rejectsBytes: await spec.rejects.sync() });
     this.manifest = next;
-    this.report();
     // While reading, a percentage is judged only against a known total: the rows read so far are not the input's share (end() judges the rest).
     if (spec.maxRejects && rejectsExceeded(spec.maxRejects, next.rejected, next.rowsIn, this.totalRows ?? Number.POSITIVE_INFINITY)) this.tooManyRejects(next);
   }
@@ -236,9 +259,10 @@ class BatchRun {
 
   private report(): void {
     const m = this.manifest as JobManifest;
+    const held = this.held;
     this.spec.onProgress?.({
-      rowsIn: m.rowsIn, rowsOut: m.rowsOut, rejected: m.rejected, totalRows: this.totalRows, totalBytes: this.totalBytes,
-      bytesRead: this.spec.reader.consumedBytes, rowsThisRun: m.rowsIn - this.resumedAtRow, seconds: (performance.now() - this.started) / 1000,
+      rowsIn: m.rowsIn + held.rowsIn, rowsOut: m.rowsOut + held.rows.length, rejected: m.rejected + held.rejected, totalRows: this.totalRows, totalBytes: this.totalBytes,
+      bytesRead: this.spec.reader.consumedBytes, rowsThisRun: m.rowsIn + held.rowsIn - this.resumedAtRow, seconds: (performance.now() - this.started) / 1000,
     });
   }
 
@@ -265,6 +289,17 @@ export async function scoreChunk(service: InferenceService, plan: ScoringPlan, c
   });
   const columns = outputColumns(plan.kept, result.predictions?.[0]);
   return { rowsIn: chunk.records.length, columns, ...chunkRows(chunk, result, plan.kept, columns) };
+}
+
+interface Held {
+  rowsIn: number;
+  chunks: number;
+  rejected: number;
+  readonly rows: (readonly unknown[])[];
+}
+
+function emptyHeld(): Held {
+  return { rowsIn: 0, chunks: 0, rejected: 0, rows: [] };
 }
 
 function checkSameColumns(fixed: readonly OutputColumn[], got: readonly OutputColumn[]): void {

@@ -68,7 +68,7 @@ test('--max-rejects fails the job with exit code 1 once exceeded, and publishes 
   const dir = tempDir();
   const input = writeFraudCsv(join(dir, 'in.csv'), { rows: 1000, badEvery: 100 });
   const out = join(dir, 'out.csv');
-  const count = await batch('--model', 'fraud-xgb', '--input', input, '--output', out, '--max-rejects', '5', '--chunk-rows', '100', '--progress', 'none');
+  const count = await batch('--model', 'fraud-xgb', '--input', input, '--output', out, '--max-rejects', '5', '--chunk-rows', '100', '--commit-rows', '100', '--progress', 'none');
   assert.equal(count.code, 1, count.stderr);
   assert.match(count.stderr, /6 of 600 input rows were rejected, more than the limit of 5 rows.*JOB_TOO_MANY_REJECTS/);
   assert.equal(existsSync(out), false);

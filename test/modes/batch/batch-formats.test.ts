@@ -93,7 +93,7 @@ test('worker threads and the main thread write byte-identical outputs and reject
 test('Parquet input scored on worker threads (ranges of whole chunks) writes what the main thread writes', async () => {
   const dir = tempDir();
   const parquet = join(dir, 'in.parquet');
-  assert.equal((await batch('--model', 'fraud-xgb', '--input', SAMPLE, '--output', parquet, '--keep-columns', 'all', '--chunk-rows', '64')).code, 0);
+  assert.equal((await batch('--model', 'fraud-xgb', '--input', SAMPLE, '--output', parquet, '--keep-columns', 'all', '--chunk-rows', '64', '--commit-rows', '64')).code, 0);
   const outputs: Buffer[] = [];
   for (const workers of ['0', '2']) {
     const out = join(dir, `out-${workers}.parquet`);

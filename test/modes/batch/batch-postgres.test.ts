@@ -62,7 +62,7 @@ test('killed with SIGKILL mid-job into PostgreSQL, the rerun leaves the same tab
   const schema = await testSchema('batch_kill');
   const dir = tempDir();
   const input = writeFraudCsv(join(dir, 'in.csv'), { rows: 40_000, badEvery: 997 });
-  const args = (table: string): string[] => ['--input', input, '--output', pgUrl({ table: `${schema}.${table}` }), '--keep-columns', 'transaction_id', '--chunk-rows', '500', '--rejects', join(dir, `${table}.rejects.jsonl`)];
+  const args = (table: string): string[] => ['--input', input, '--output', pgUrl({ table: `${schema}.${table}` }), '--keep-columns', 'transaction_id', '--chunk-rows', '500', '--commit-rows', '500', '--rejects', join(dir, `${table}.rejects.jsonl`)];
   assert.equal((await batch(...args('reference'))).code, 3);
   const committed = async (): Promise<number> => {
     const found = await sql<{ manifest: { rowsIn: number } }>(`SELECT manifest FROM ${schema}.tetra_batch_manifests WHERE output = $1`, [`${schema}.resumed`]).catch(() => []);

@@ -31,7 +31,7 @@ for (const format of ['csv', 'jsonl.gz', 'parquet']) {
   test(`killed with SIGKILL at several points and rerun, a job writes the same ${format} output and rejects as an uninterrupted run`, async () => {
     const dir = tempDir();
     const input = writeFraudCsv(join(dir, 'in.csv'), { rows: 60_000, badEvery: 997 });
-    const args = (out: string): string[] => ['--repo', FRAUD_REPO, '--model', 'fraud-xgb', '--input', input, '--output', out, '--keep-columns', 'transaction_id', '--chunk-rows', '500', '--progress', 'none'];
+    const args = (out: string): string[] => ['--repo', FRAUD_REPO, '--model', 'fraud-xgb', '--input', input, '--output', out, '--keep-columns', 'transaction_id', '--chunk-rows', '500', '--commit-rows', '1000', '--progress', 'none'];
     const reference = join(dir, `ref.${format}`);
     const clean = await runCli(['batch', ...args(reference)]);
     assert.equal(clean.code, 3, clean.stderr);

@@ -18,7 +18,7 @@ test('a resume refuses an input file whose content changed since the interrupted
   const dir = tempDir();
   const input = writeFraudCsv(join(dir, 'in.csv'), { rows: 1_000, badEvery: 150 });
   const out = join(dir, 'out.csv');
-  const args = ['batch', '--repo', FRAUD_REPO, '--model', 'fraud-xgb', '--input', input, '--output', out, '--keep-columns', 'transaction_id', '--chunk-rows', '100', '--progress', 'none', '--workers', '0'];
+  const args = ['batch', '--repo', FRAUD_REPO, '--model', 'fraud-xgb', '--input', input, '--output', out, '--keep-columns', 'transaction_id', '--chunk-rows', '100', '--commit-rows', '100', '--progress', 'none', '--workers', '0'];
   await stopMidway(args);
   // Tomorrow's extract at the same path: other rows.
   writeFraudCsv(input, { rows: 900 });
@@ -33,7 +33,7 @@ test('a resume refuses a model file whose content changed since the interrupted 
   cpSync(FRAUD_REPO, repo, { recursive: true });
   const input = writeFraudCsv(join(dir, 'in.csv'), { rows: 1_000, badEvery: 150 });
   const out = join(dir, 'out.csv');
-  const args = ['batch', '--repo', repo, '--model', 'fraud-xgb', '--input', input, '--output', out, '--chunk-rows', '100', '--progress', 'none', '--workers', '0'];
+  const args = ['batch', '--repo', repo, '--model', 'fraud-xgb', '--input', input, '--output', out, '--chunk-rows', '100', '--commit-rows', '100', '--progress', 'none', '--workers', '0'];
   await stopMidway(args);
   // The model retrained in place: same path, same version folder, other predictions.
   const artifact = join(repo, 'fraud-xgb', '1', 'model.json');
@@ -49,7 +49,7 @@ test('a resume refuses a model.yaml that changed (threshold, labels) since the i
   cpSync(FRAUD_REPO, repo, { recursive: true });
   const input = writeFraudCsv(join(dir, 'in.csv'), { rows: 1_000, badEvery: 150 });
   const out = join(dir, 'out.csv');
-  const args = ['batch', '--repo', repo, '--model', 'fraud-xgb', '--input', input, '--output', out, '--chunk-rows', '100', '--progress', 'none', '--workers', '0'];
+  const args = ['batch', '--repo', repo, '--model', 'fraud-xgb', '--input', input, '--output', out, '--chunk-rows', '100', '--commit-rows', '100', '--progress', 'none', '--workers', '0'];
   await stopMidway(args);
   const config = join(repo, 'fraud-xgb', 'model.yaml');
   writeFileSync(config, readFileSync(config, 'utf8').replace('threshold: 0.33', 'threshold: 0.9'));
@@ -62,7 +62,7 @@ test('an unchanged input and model still resume', async () => {
   const dir = tempDir();
   const input = writeFraudCsv(join(dir, 'in.csv'), { rows: 1_000, badEvery: 150 });
   const out = join(dir, 'out.csv');
-  const args = ['batch', '--repo', FRAUD_REPO, '--model', 'fraud-xgb', '--input', input, '--output', out, '--chunk-rows', '100', '--progress', 'none', '--workers', '0'];
+  const args = ['batch', '--repo', FRAUD_REPO, '--model', 'fraud-xgb', '--input', input, '--output', out, '--chunk-rows', '100', '--commit-rows', '100', '--progress', 'none', '--workers', '0'];
   await stopMidway(args);
   const rerun = await runCli(args);
   assert.equal(rerun.code, 3, rerun.stderr);
@@ -73,7 +73,7 @@ test('a resume with another rejects file refuses instead of cutting that file to
   const dir = tempDir();
   const input = writeFraudCsv(join(dir, 'in.csv'), { rows: 1_000, badEvery: 150 });
   const out = join(dir, 'out.csv');
-  const args = (rejects: string): string[] => ['batch', '--repo', FRAUD_REPO, '--model', 'fraud-xgb', '--input', input, '--output', out, '--rejects', rejects, '--chunk-rows', '100', '--progress', 'none', '--workers', '0'];
+  const args = (rejects: string): string[] => ['batch', '--repo', FRAUD_REPO, '--model', 'fraud-xgb', '--input', input, '--output', out, '--rejects', rejects, '--chunk-rows', '100', '--commit-rows', '100', '--progress', 'none', '--workers', '0'];
   await stopMidway(args(join(dir, 'first.rejects.jsonl')));
   const other = join(dir, 'notes.jsonl');
   const notes = '{"kept":"by someone else"}\n'.repeat(100);
