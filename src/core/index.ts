@@ -12,6 +12,8 @@ export { onlineFeaturesSchema, DEFAULT_LOOKUP_TIMEOUT_MS, type OnlineFeaturesCon
 export { loadModelConfig, parseModelConfig } from './config/load-model-config.ts';
 export { configError, formatPath } from './config/config-error.ts';
 export { Telemetry, type Outcome } from './telemetry/telemetry.ts';
+export { HotCounter, type CounterChild } from './telemetry/hot-counter.ts';
+export { HotHistogram, type HistogramChild } from './telemetry/hot-histogram.ts';
 export { tetraConfigSchema, type TetraConfig } from './config/server-config.ts';
 export { batchJobSchema, type BatchJobConfig } from './config/batch-job-config.ts';
 export { loadTetraConfig, type ConfigSources } from './config/load-tetra-config.ts';

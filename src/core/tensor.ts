@@ -77,8 +77,13 @@ export function bytesPerElement(dtype: DType): number | undefined {
 
 /** A view of rows [start, end) along the first dimension, sharing memory where the data is typed. */
 export function sliceRows<D extends DType>(t: Tensor<D>, start: number, end: number): Tensor<D> {
-  const rowSize = t.shape.length === 0 ? 1 : elementCount(t.shape.slice(1));
-  const shape = [end - start, ...t.shape.slice(1)];
+  // Per caller of every batch: one array for the shape, no intermediate copies.
+  const shape: number[] = [end - start];
+  let rowSize = 1;
+  for (let d = 1; d < t.shape.length; d++) {
+    shape.push(t.shape[d] as number);
+    rowSize *= t.shape[d] as number;
+  }
   const data = (t.data as { subarray?: (a: number, b: number) => TensorData; slice: (a: number, b: number) => TensorData });
   const part = data.subarray ? data.subarray(start * rowSize, end * rowSize) : data.slice(start * rowSize, end * rowSize);
   return { dtype: t.dtype, shape, data: part as TensorDataMap[D] };

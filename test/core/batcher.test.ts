@@ -128,6 +128,17 @@ test('calls with different keys never share a model call', async () => {
   assert.deepEqual(calls, [[1, 2], [200]]);
 });
 
+test('a batch takes like calls past others up to maxBatchSize, and stops at a call of any key that would not fit', async () => {
+  const { work, calls, running } = doubling({ delayMs: 20 });
+  const keyed: BatchWork<number[], number[]> = { ...work, key: (p) => (p[0]! > 100 ? 'big' : 'small') };
+  const batcher = new Batcher(keyed, { maxBatchSize: 3 });
+  const first = batcher.submit([0]);
+  await running();
+  const queued = [[1], [200], [2], [3], [300, 301, 302], [4]].map((p) => batcher.submit(p));
+  await Promise.all([first, ...queued]);
+  assert.deepEqual(calls, [[0], [1, 2, 3], [200], [300, 301, 302], [4]]);
+});
+
 test('close drains queued calls and refuses new ones', async () => {
   const { work } = doubling({ delayMs: 10 });
   const batcher = new Batcher(work, { maxBatchSize: 1 });

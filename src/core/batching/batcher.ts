@@ -144,13 +144,15 @@ export class Batcher<P, R> {
       return;
     }
     this.scheduled = true;
-    const go = (): void => {
-      this.scheduled = false;
-      this.dispatch();
-    };
-    if (afterBatch) queueMicrotask(go);
-    else setImmediate(go);
+    if (afterBatch) queueMicrotask(this.go);
+    else setImmediate(this.go);
   }
+
+  /** Made once: `scheduled` allows one pending dispatch at a time. */
+  private readonly go = (): void => {
+    this.scheduled = false;
+    this.dispatch();
+  };
 
   /**
    * Waiting for a fuller batch must not eat a queued call's deadline: a
@@ -192,22 +194,29 @@ export class Batcher<P, R> {
     }
   }
 
-  /** Takes calls from the head that share the head's key, up to maxBatchSize rows. */
+  /**
+   * Takes calls from the head that share the head's key, up to maxBatchSize
+   * rows; a call of another key that would not fit ends the search too.
+   * The usual batch is a run of like calls from the head: it leaves the
+   * queue in one splice, not one per call.
+   */
   private takeBatch(): Pending<P, R>[] {
     const head = this.queue[0];
     if (!head) return [];
-    if (this.queue.length === 1) {
-      this.queue.length = 0;
-      this.queuedRows = 0;
-      return [head];
-    }
-    const batch: Pending<P, R>[] = [];
+    const max = this.options.maxBatchSize;
     let rows = 0;
+    let run = 0;
+    for (; run < this.queue.length; run++) {
+      const p = this.queue[run] as Pending<P, R>;
+      if (p.key !== head.key || (run > 0 && rows + p.rows > max)) break;
+      rows += p.rows;
+    }
+    const batch = this.queue.splice(0, run);
+    this.queuedRows -= rows;
     for (let i = 0; i < this.queue.length; ) {
       const p = this.queue[i] as Pending<P, R>;
-      const fits = batch.length === 0 || rows + p.rows <= this.options.maxBatchSize;
-      if (p.key !== head.key || !fits) {
-        if (!fits) break;
+      if (rows + p.rows > max) break;
+      if (p.key !== head.key) {
         i++;
         continue;
       }

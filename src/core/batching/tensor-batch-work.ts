@@ -11,9 +11,10 @@ export interface TensorCall {
 
 /** Batching for tensor models: inputs join along the batch dimension; outputs split back by rows. */
 export function tensorBatchWork(model: LoadedModel): BatchWork<TensorCall, TensorMap> {
+  const key = lastKeyMemo();
   return {
     size: (call) => batchRows(call.inputs),
-    key: callKey,
+    key,
     merge: (calls) => {
       const names = Object.keys((calls[0] as TensorCall).inputs);
       const inputs: TensorMap = {};
@@ -41,10 +42,40 @@ function callKey(call: TensorCall): string {
   return key;
 }
 
+/**
+ * callKey, remembering the last key of the usual call (one `[N, width]`
+ * input, default outputs: every records call). A model's calls mostly look
+ * alike: the key is then found without building a string per call, and
+ * being the same string, compares at once when batches are formed.
+ */
+function lastKeyMemo(): (call: TensorCall) => string {
+  let last: { name: string; dtype: string; width: number; key: string } | undefined;
+  return (call) => {
+    const name = call.outputs === undefined ? onlyInputName(call.inputs) : undefined;
+    const t = name === undefined ? undefined : call.inputs[name];
+    if (name === undefined || !t || t.shape.length !== 2) return callKey(call);
+    if (last && last.name === name && last.dtype === t.dtype && last.width === t.shape[1]) return last.key;
+    last = { name, dtype: t.dtype, width: t.shape[1] as number, key: callKey(call) };
+    return last.key;
+  };
+}
+
+/** The name of a call's input when it has exactly one, without making the list of names. */
+function onlyInputName(inputs: TensorMap): string | undefined {
+  let found: string | undefined;
+  for (const name in inputs) {
+    if (found !== undefined) return undefined;
+    found = name;
+  }
+  return found;
+}
+
 function batchRows(inputs: TensorMap): number {
-  const first = Object.values(inputs)[0];
-  if (!first) return 0;
-  return first.shape.length === 0 ? 1 : (first.shape[0] as number);
+  for (const name in inputs) {
+    const first = inputs[name] as Tensor;
+    return first.shape.length === 0 ? 1 : (first.shape[0] as number);
+  }
+  return 0;
 }
 
 function splitRows(result: TensorMap, sizes: readonly number[]): TensorMap[] {
@@ -55,10 +86,11 @@ function splitRows(result: TensorMap, sizes: readonly number[]): TensorMap[] {
       throw new TetraError('MODEL_RUN_FAILED', `output "${name}" has ${t.shape[0] ?? 'no'} rows for a batch of ${total}; it cannot be split between callers`);
     }
     let start = 0;
-    sizes.forEach((rows, i) => {
+    for (let i = 0; i < sizes.length; i++) {
+      const rows = sizes[i] as number;
       (parts[i] as TensorMap)[name] = sliceRows(t, start, start + rows);
       start += rows;
-    });
+    }
   }
   return parts;
 }

@@ -26,7 +26,8 @@ export function decodeOutputs(spec: OutputSpec, outputs: TensorMap, rows: number
   if (spec.scoreOutput && !score) {
     throw new TetraError('MODEL_RUN_FAILED', `the model did not return its score output "${spec.scoreOutput}"`, { field: spec.scoreOutput });
   }
-  for (const [name, t] of Object.entries(outputs)) {
+  for (const name in outputs) {
+    const t = outputs[name] as Tensor;
     if ((t.shape.length === 0 ? 1 : t.shape[0]) !== rows) {
       throw new TetraError('MODEL_RUN_FAILED', `output "${name}" has shape [${t.shape.join(', ')}] for ${rows} input rows; each row needs its own value`, { field: name });
     }
@@ -97,8 +98,9 @@ function decodeAll(outputs: TensorMap, rows: number): PredictionRecord[] {
 }
 
 function rowWidth(t: Tensor): number {
-  if (t.shape.length <= 1) return 1;
-  return t.shape.slice(1).reduce((a, b) => a * b, 1);
+  let width = 1;
+  for (let d = 1; d < t.shape.length; d++) width *= t.shape[d] as number;
+  return width;
 }
 
 /** A numeric tensor's values as plain numbers (float16 bits decoded). */
@@ -112,14 +114,15 @@ function numbers(t: Tensor): ArrayLike<number> {
 /** One row of a tensor as a JSON-friendly value: a scalar, or an array when the row has several values. */
 export function rowValue(t: Tensor, row: number, width: number): unknown {
   const data = t.data as ArrayLike<unknown>;
-  const plain = (v: unknown): unknown => {
-    if (typeof v === 'bigint') return Number(v);
-    if (t.dtype === 'bool') return v === 1;
-    if (t.dtype === 'float16') return halfBitsToNumber(v as number);
-    return v;
-  };
-  if (width === 1 && t.shape.length <= 1) return plain(data[row]);
+  if (width === 1 && t.shape.length <= 1) return plain(t, data[row]);
   const values = new Array(width);
-  for (let i = 0; i < width; i++) values[i] = plain(data[row * width + i]);
+  for (let i = 0; i < width; i++) values[i] = plain(t, data[row * width + i]);
   return values;
+}
+
+function plain(t: Tensor, v: unknown): unknown {
+  if (typeof v === 'bigint') return Number(v);
+  if (t.dtype === 'bool') return v === 1;
+  if (t.dtype === 'float16') return halfBitsToNumber(v as number);
+  return v;
 }

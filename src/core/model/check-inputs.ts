@@ -42,16 +42,21 @@ function checkTensor(spec: TensorSpec, t: Tensor): void {
     const allowed = [spec.dtype, ...(spec.accepts ?? [])].join(' or ');
     throw new TetraError('INPUT_TENSOR_DTYPE', `input tensor "${spec.name}" has datatype ${t.dtype}, expected ${allowed}`, { field: spec.name });
   }
-  const want = `[${spec.shape.join(', ')}]`;
+  // Runs on every model call: the expected shape is only written out for an error.
   if (t.shape.length !== spec.shape.length) {
-    throw new TetraError('INPUT_TENSOR_SHAPE', `input tensor "${spec.name}" has shape [${t.shape.join(', ')}], expected ${want}`, { field: spec.name });
+    throw new TetraError('INPUT_TENSOR_SHAPE', `input tensor "${spec.name}" has shape [${t.shape.join(', ')}], expected ${shapeText(spec.shape)}`, { field: spec.name });
   }
-  spec.shape.forEach((dim, i) => {
+  for (let i = 0; i < spec.shape.length; i++) {
+    const dim = spec.shape[i] as number;
     if (dim >= 0 && t.shape[i] !== dim) {
-      throw new TetraError('INPUT_TENSOR_SHAPE', `input tensor "${spec.name}" has shape [${t.shape.join(', ')}], expected ${want} (dimension ${i} must be ${dim})`, { field: spec.name });
+      throw new TetraError('INPUT_TENSOR_SHAPE', `input tensor "${spec.name}" has shape [${t.shape.join(', ')}], expected ${shapeText(spec.shape)} (dimension ${i} must be ${dim})`, { field: spec.name });
     }
-  });
+  }
   if (t.data.length !== elementCount(t.shape)) {
     throw new TetraError('INPUT_TENSOR_SHAPE', `input tensor "${spec.name}" has ${t.data.length} values but shape [${t.shape.join(', ')}] needs ${elementCount(t.shape)}`, { field: spec.name });
   }
+}
+
+function shapeText(shape: readonly number[]): string {
+  return `[${shape.join(', ')}]`;
 }

@@ -72,14 +72,16 @@ export class InferenceService {
     if (shadow.batcher.pendingRows >= shadow.batcher.options.maxBatchSize) return record('skipped');
     const copy: InferRequest = { ...request, version: shadow.version, signal: undefined, timeoutMs: undefined, deadline: undefined };
     setImmediate(() => {
-      this.inferServed(shadow, copy).then(
+      // Through a promise: a call refused at once must count as failed, not escape the timer.
+      Promise.resolve(copy).then((call) => this.inferServed(shadow, call)).then(
         (answer) => record(sameAnswer(primary, answer, shadow.schema.outputs.labelField) ? 'agree' : 'disagree'),
         () => record('failed'),
       );
     });
   }
 
-  private async inferServed(served: ServedModel, request: InferRequest): Promise<InferResult> {
+  /** Not async: the caller awaits the call's own promise, one promise and two turns fewer per call. A bad request throws. */
+  private inferServed(served: ServedModel, request: InferRequest): Promise<InferResult> {
     if (request.records && request.tensors) {
       throw new TetraError('INPUT_MALFORMED', 'give either records or tensors, not both', { model: request.model });
     }
@@ -107,8 +109,9 @@ export class InferenceService {
     }
     const firstRow = request.firstRow ?? 0;
     // No lookup, no await: most models have no online features and this runs for every call.
-    const { records, rejected: unkeyed } = served.enricher ? await enrichRecords(served, request, firstRow, this.telemetry) : { records: request.records ?? [], rejected: [] };
-    const encoded = request.keepGoing ? encodeLenientSkipping(encoder, records, firstRow, unkeyed) : undefined;
+    const enriched = served.enricher ? await enrichRecords(served, request, firstRow, this.telemetry) : undefined;
+    const records = enriched ? enriched.records : (request.records ?? []);
+    const encoded = request.keepGoing ? encodeLenientSkipping(encoder, records, firstRow, enriched ? enriched.rejected : []) : undefined;
     const matrix = encoded ? encoded.tensor : encoder.encode(records, firstRow);
     const rows = matrix.shape[0] as number;
     const outputs = rows === 0 ? {} : await this.run(served, request, { [inputTensor]: matrix });

@@ -1,10 +1,12 @@
 import { pino, type Logger } from 'pino';
-import { Counter, Histogram, Registry } from 'prom-client';
+import { Counter, Registry } from 'prom-client';
 import type { BatchEvent } from '../batching/batch-work.ts';
 import { FallbackWarnings } from '../enrich/fallback-warnings.ts';
 import { LOOKUP_OUTCOMES, type LookupObserver, type LookupOutcome, type LookupReport } from '../enrich/lookup-observer.ts';
 import type { ServedModel } from '../repository/served-model.ts';
 import type { ServingMode } from '../service/infer-request.ts';
+import { HotCounter, type CounterChild } from './hot-counter.ts';
+import { HotHistogram, type HistogramChild } from './hot-histogram.ts';
 
 /** How a call ended, for the requests counter: `ok` or an error code. */
 export type Outcome = 'ok' | string;
@@ -21,14 +23,15 @@ const BATCH_BUCKETS = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 4096];
 export class Telemetry implements LookupObserver {
   readonly registry: Registry;
   readonly logger: Logger;
-  private readonly requests: Counter<'model' | 'version' | 'mode' | 'outcome'>;
-  private readonly requestSeconds: Histogram<'model' | 'version' | 'mode'>;
-  private readonly batchRows: Histogram<'model' | 'version'>;
-  private readonly queueSeconds: Histogram<'model' | 'version'>;
-  private readonly computeSeconds: Histogram<'model' | 'version'>;
+  // Updated on every call or model call: HotCounter/HotHistogram, whose children cost no label checks per update.
+  private readonly requests: HotCounter<'model' | 'version' | 'mode' | 'outcome'>;
+  private readonly requestSeconds: HotHistogram<'model' | 'version' | 'mode'>;
+  private readonly batchRows: HotHistogram<'model' | 'version'>;
+  private readonly queueSeconds: HotHistogram<'model' | 'version'>;
+  private readonly computeSeconds: HotHistogram<'model' | 'version'>;
   private readonly shadowComparisons: Counter<'model' | 'version' | 'shadow_version' | 'outcome'>;
-  private readonly lookups: Counter<'model' | 'store' | 'outcome'>;
-  private readonly lookupSeconds: Histogram<'model'>;
+  private readonly lookups: HotCounter<'model' | 'store' | 'outcome'>;
+  private readonly lookupSeconds: HotHistogram<'model'>;
   private readonly fallbackWarnings: FallbackWarnings;
 
   /** `now` is the clock that rate-limits warnings (tests move it). */
@@ -36,19 +39,19 @@ export class Telemetry implements LookupObserver {
     this.logger = options.logger ?? pino({ name: 'tetra' });
     this.registry = options.registry ?? new Registry();
     const registers = [this.registry];
-    this.requests = new Counter({ name: 'tetra_inference_requests_total', help: 'Inference calls by outcome (ok or error code)', labelNames: ['model', 'version', 'mode', 'outcome'], registers });
-    this.requestSeconds = new Histogram({ name: 'tetra_inference_duration_seconds', help: 'Time from call to answer, queueing included', labelNames: ['model', 'version', 'mode'], buckets: SECONDS_BUCKETS, registers });
-    this.batchRows = new Histogram({ name: 'tetra_batch_size', help: 'Rows per model call after batching', labelNames: ['model', 'version'], buckets: BATCH_BUCKETS, registers });
-    this.queueSeconds = new Histogram({ name: 'tetra_queue_duration_seconds', help: 'Time the oldest call of a batch waited', labelNames: ['model', 'version'], buckets: SECONDS_BUCKETS, registers });
-    this.computeSeconds = new Histogram({ name: 'tetra_compute_duration_seconds', help: 'Time of one model call', labelNames: ['model', 'version'], buckets: SECONDS_BUCKETS, registers });
+    this.requests = new HotCounter({ name: 'tetra_inference_requests_total', help: 'Inference calls by outcome (ok or error code)', labelNames: ['model', 'version', 'mode', 'outcome'], registers });
+    this.requestSeconds = new HotHistogram({ name: 'tetra_inference_duration_seconds', help: 'Time from call to answer, queueing included', labelNames: ['model', 'version', 'mode'], buckets: SECONDS_BUCKETS, registers });
+    this.batchRows = new HotHistogram({ name: 'tetra_batch_size', help: 'Rows per model call after batching', labelNames: ['model', 'version'], buckets: BATCH_BUCKETS, registers });
+    this.queueSeconds = new HotHistogram({ name: 'tetra_queue_duration_seconds', help: 'Time the oldest call of a batch waited', labelNames: ['model', 'version'], buckets: SECONDS_BUCKETS, registers });
+    this.computeSeconds = new HotHistogram({ name: 'tetra_compute_duration_seconds', help: 'Time of one model call', labelNames: ['model', 'version'], buckets: SECONDS_BUCKETS, registers });
     this.shadowComparisons = new Counter({ name: 'tetra_shadow_comparisons_total', help: 'Shadow calls by outcome: agree, disagree, failed, skipped (shadow busy)', labelNames: ['model', 'version', 'shadow_version', 'outcome'], registers });
-    this.lookups = new Counter({
+    this.lookups = new HotCounter({
       name: 'tetra_online_feature_lookups_total',
       help: 'Entities looked up in online feature stores, once per call, by outcome: hit, miss (no hash: defaults), stale (older than max_age: defaults), error (store down or bad stored value: call failed), fallback (the same, on_error defaults: defaults used)',
       labelNames: ['model', 'store', 'outcome'],
       registers,
     });
-    this.lookupSeconds = new Histogram({ name: 'tetra_online_feature_lookup_duration_seconds', help: 'Time of one online feature store round trip (one per call, all its entities)', labelNames: ['model'], buckets: LOOKUP_BUCKETS, registers });
+    this.lookupSeconds = new HotHistogram({ name: 'tetra_online_feature_lookup_duration_seconds', help: 'Time of one online feature store round trip (one per call, all its entities)', labelNames: ['model'], buckets: LOOKUP_BUCKETS, registers });
     this.fallbackWarnings = new FallbackWarnings(this.logger, options.now);
   }
 
@@ -56,30 +59,42 @@ export class Telemetry implements LookupObserver {
     this.shadowComparisons.inc({ model, version, shadow_version: shadowVersion, outcome });
   }
 
+  private readonly batchChildren = new WeakMap<ServedModel, { rows: HistogramChild; queue: HistogramChild; compute: HistogramChild }>();
+
   /** Records one model call; pass it as the repository's `onBatch`. */
   readonly onBatch = (served: ServedModel, event: BatchEvent): void => {
-    const labels = { model: served.name, version: served.version };
-    this.batchRows.observe(labels, event.rows);
-    this.queueSeconds.observe(labels, event.queueMs / 1000);
-    this.computeSeconds.observe(labels, event.computeMs / 1000);
+    let children = this.batchChildren.get(served);
+    if (!children) {
+      const labels = { model: served.name, version: served.version };
+      children = { rows: this.batchRows.labels(labels), queue: this.queueSeconds.labels(labels), compute: this.computeSeconds.labels(labels) };
+      this.batchChildren.set(served, children);
+    }
+    children.rows.observe(event.rows);
+    children.queue.observe(event.queueMs / 1000);
+    children.compute.observe(event.computeMs / 1000);
   };
 
-  private readonly requestChildren = new Map<string, { count: { inc(): void }; time: { observe(v: number): void } }>();
+  /** Children by model, version, mode and outcome: one Map per level, so no key string is built per call. */
+  private readonly requestChildren = new Map<string, Map<string, Map<string, Map<string, { count: CounterChild; time: HistogramChild }>>>>();
 
-  /** Counts one call and its duration. Label children are cached (prom-client still checks their labels on each update). */
+  /** Counts one call and its duration. */
   recordRequest(model: string, version: string, mode: ServingMode, outcome: Outcome, seconds: number): void {
-    const key = `${model}\u0000${version}\u0000${mode}\u0000${outcome}`;
-    let child = this.requestChildren.get(key);
-    if (!child) {
-      child = { count: this.requests.labels({ model, version, mode, outcome }), time: this.requestSeconds.labels({ model, version, mode }) };
-      this.requestChildren.set(key, child);
-    }
+    const child = this.requestChildren.get(model)?.get(version)?.get(mode)?.get(outcome) ?? this.requestChild(model, version, mode, outcome);
     child.count.inc();
     child.time.observe(seconds);
   }
 
-  private readonly lookupCounts = new Map<string, { inc(n: number): void }>();
-  private readonly lookupTimes = new Map<string, { observe(v: number): void }>();
+  private requestChild(model: string, version: string, mode: ServingMode, outcome: Outcome): { count: CounterChild; time: HistogramChild } {
+    const child = { count: this.requests.labels({ model, version, mode, outcome }), time: this.requestSeconds.labels({ model, version, mode }) };
+    const byVersion = getOrAdd(this.requestChildren, model, () => new Map());
+    const byMode = getOrAdd(byVersion, version, () => new Map());
+    getOrAdd(byMode, mode, () => new Map()).set(outcome, child);
+    return child;
+  }
+
+  /** By model, store and outcome, one Map per level (see requestChildren). */
+  private readonly lookupCounts = new Map<string, Map<string, Map<LookupOutcome, CounterChild>>>();
+  private readonly lookupTimes = new Map<string, HistogramChild>();
 
   /** Counts and times one call's feature lookup, and warns (rate-limited) when it fell back to the defaults. */
   readonly onLookup = (report: LookupReport): void => {
@@ -96,10 +111,17 @@ export class Telemetry implements LookupObserver {
     if (report.fallback) this.fallbackWarnings.warn(report, report.fallback);
   };
 
-  private lookupCount(model: string, store: string, outcome: LookupOutcome): { inc(n: number): void } {
-    const key = `${model}\u0000${store}\u0000${outcome}`;
-    let child = this.lookupCounts.get(key);
-    if (!child) this.lookupCounts.set(key, (child = this.lookups.labels({ model, store, outcome })));
+  private lookupCount(model: string, store: string, outcome: LookupOutcome): CounterChild {
+    const known = this.lookupCounts.get(model)?.get(store)?.get(outcome);
+    if (known) return known;
+    const child = this.lookups.labels({ model, store, outcome });
+    getOrAdd(getOrAdd(this.lookupCounts, model, () => new Map()), store, () => new Map()).set(outcome, child);
     return child;
   }
+}
+
+function getOrAdd<K, V>(map: Map<K, V>, key: K, make: () => V): V {
+  let value = map.get(key);
+  if (value === undefined) map.set(key, (value = make()));
+  return value;
 }

@@ -15,7 +15,6 @@ export interface CallContext {
  * with a timeout is dropped from the queue once it expires.
  */
 export function callContext(request: FastifyRequest): CallContext {
-  const timeoutMs = headerTimeoutMs(request);
-  const key = routeKey(request);
-  return { mode: 'online', ...(timeoutMs !== undefined ? { timeoutMs } : {}), ...(key !== undefined ? { routeKey: key } : {}) };
+  // One object of one shape, absent options left undefined (the data plane reads them so).
+  return { mode: 'online', timeoutMs: headerTimeoutMs(request), routeKey: routeKey(request) };
 }

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { TetraError, type InferenceService, type ModelRepository, type Telemetry, type TetraConfig } from '../../core/index.ts';
@@ -7,6 +6,7 @@ import { apiKeys } from './api-keys.ts';
 import { cors } from './cors.ts';
 import { httpErrorReply, type HttpErrorOptions } from './http-error.ts';
 import { httpMetrics } from './http-metrics.ts';
+import { newRequestId } from './request-id.ts';
 import { healthRoutes, OPEN_PATHS } from './routes/health-routes.ts';
 import { opsRoutes } from './routes/ops-routes.ts';
 import { oipRoutes } from './routes/oip-routes.ts';
@@ -42,7 +42,7 @@ export function createOnlineServer(options: OnlineServerOptions): OnlineServer {
     logController: new AccessLog(),
     bodyLimit: server.body_limit,
     requestIdHeader: 'x-request-id',
-    genReqId: () => randomUUID(),
+    genReqId: newRequestId,
     // No child logger per request (it costs on every call): error logs name the request id themselves.
     childLoggerFactory: (logger) => logger,
     forceCloseConnections: 'idle',
@@ -105,5 +105,9 @@ function refuseWhileStopping(app: FastifyInstance, stopping: () => boolean): voi
 /** Bodies arrive as Buffers: the routes parse JSON themselves (clear errors) and need raw bytes for binary tensors and CSV. */
 function acceptRawBodies(app: FastifyInstance): void {
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+  const raw = (_request: unknown, body: Buffer | string, done: (error: null, body: Buffer | string) => void): void => done(null, body);
+  // The same parser, named for JSON too: fastify caches the parser of a named type, while
+  // the catch-all is looked up again (content type parsed, lists searched) on every request.
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, raw);
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, raw);
 }

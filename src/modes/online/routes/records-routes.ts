@@ -11,9 +11,10 @@ import { parseJsonBody } from '../request-options.ts';
 export function recordsRoutes(app: FastifyInstance, service: InferenceService, repository: ModelRepository): void {
   const predict = async (request: FastifyRequest<{ Params: { name: string; version?: string } }>, reply: FastifyReply) => {
     const { name, version } = request.params;
-    const instances = instancesOf(parseJsonBody(request.body));
-    const result = await service.infer({ model: name, ...(version !== undefined ? { version } : {}), records: instances, ...callContext(request) });
-    return reply.headers({ 'tetra-model': result.model, 'tetra-model-version': result.version }).send({ predictions: result.predictions ?? [] });
+    const records = instancesOf(parseJsonBody(request.body));
+    const { mode, timeoutMs, routeKey } = callContext(request);
+    const result = await service.infer({ model: name, version, records, mode, timeoutMs, routeKey });
+    return reply.header('tetra-model', result.model).header('tetra-model-version', result.version).send({ predictions: result.predictions ?? [] });
   };
   app.post('/v1/models/:name(^[^:/]+)::predict', predict);
   app.post('/v1/models/:name/versions/:version(^[^:/]+)::predict', predict);
