@@ -1,3 +1,4 @@
+import { endianness } from 'node:os';
 import { TetraError, type ColumnType, type OutputColumn } from '../../core/index.ts';
 import { CompactWriter } from './parquet-thrift.ts';
 
@@ -42,21 +43,33 @@ export const DEFAULT_PAGE_ROWS = 65_536;
  * of at most `pageRows` rows (page headers included). Nulls are definition
  * level 0; a page with no nulls stores its levels as one RLE run of a few bytes.
  */
-export function encodeColumnChunk(column: OutputColumn, index: number, rows: readonly (readonly unknown[])[], origin: ValueOrigin, pageRows = DEFAULT_PAGE_ROWS): Uint8Array {
+/** The rows' cells column by column, in one pass over the rows (a pass per column would visit every row object once per column). */
+export function columnsOf(rows: readonly (readonly unknown[])[], width: number): unknown[][] {
+  const columns: unknown[][] = Array.from({ length: width }, () => new Array<unknown>(rows.length));
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r] as readonly unknown[];
+    for (let c = 0; c < width; c++) (columns[c] as unknown[])[r] = row[c];
+  }
+  return columns;
+}
+
+export function encodeColumnChunk(column: OutputColumn, cells: readonly unknown[], origin: ValueOrigin, pageRows = DEFAULT_PAGE_ROWS): Uint8Array {
   const pages: Uint8Array[] = [];
-  for (let first = 0; first < rows.length; first += pageRows) {
-    pages.push(encodePage(column, index, rows.slice(first, first + pageRows), { file: origin.file, firstRow: origin.firstRow + first }));
+  for (let first = 0; first < cells.length; first += pageRows) {
+    pages.push(encodePage(column, cells, first, Math.min(cells.length, first + pageRows), origin));
   }
   return pages.length === 1 ? (pages[0] as Uint8Array) : Buffer.concat(pages);
 }
 
-function encodePage(column: OutputColumn, index: number, rows: readonly (readonly unknown[])[], origin: ValueOrigin): Uint8Array {
-  const defined = new Uint8Array(rows.length);
+/** The column's cells [from, to) as one data page. */
+function encodePage(column: OutputColumn, cells: readonly unknown[], from: number, to: number, origin: ValueOrigin): Uint8Array {
+  const count = to - from;
+  const defined = new Uint8Array(count);
   const values: unknown[] = [];
-  for (let r = 0; r < rows.length; r++) {
-    const value = (rows[r] as readonly unknown[])[index];
+  for (let r = from; r < to; r++) {
+    const value = cells[r];
     if (value === null || value === undefined) continue;
-    defined[r] = 1;
+    defined[r - from] = 1;
     values.push(checkValue(column, value, origin, r));
   }
   const levels = definitionLevels(defined, values.length);
@@ -70,7 +83,7 @@ function encodePage(column: OutputColumn, index: number, rows: readonly (readonl
     .i32(2, body.length)
     .i32(3, body.length)
     .beginStruct(5)
-    .i32(1, rows.length)
+    .i32(1, count)
     .i32(2, PARQUET.encoding.PLAIN)
     .i32(3, PARQUET.encoding.RLE)
     .i32(4, PARQUET.encoding.RLE)
@@ -157,17 +170,18 @@ function uvarint(value: number): number[] {
 
 function plainValues(type: ColumnType, values: readonly unknown[]): Uint8Array {
   switch (type) {
+    // Typed arrays store in the platform's byte order, and Parquet is little-endian.
     case 'float64': {
-      const out = new Uint8Array(values.length * 8);
-      const view = new DataView(out.buffer);
-      values.forEach((v, i) => view.setFloat64(i * 8, v as number, true));
-      return out;
+      if (!LITTLE_ENDIAN) return bigEndianPlain(values, (view, i, v) => view.setFloat64(i * 8, v as number, true));
+      const out = new Float64Array(values.length);
+      for (let i = 0; i < values.length; i++) out[i] = values[i] as number;
+      return new Uint8Array(out.buffer);
     }
     case 'int64': {
-      const out = new Uint8Array(values.length * 8);
-      const view = new DataView(out.buffer);
-      values.forEach((v, i) => view.setBigInt64(i * 8, v as bigint, true));
-      return out;
+      if (!LITTLE_ENDIAN) return bigEndianPlain(values, (view, i, v) => view.setBigInt64(i * 8, v as bigint, true));
+      const out = new BigInt64Array(values.length);
+      for (let i = 0; i < values.length; i++) out[i] = values[i] as bigint;
+      return new Uint8Array(out.buffer);
     }
     case 'boolean': {
       const out = new Uint8Array(Math.ceil(values.length / 8));
@@ -182,16 +196,43 @@ function plainValues(type: ColumnType, values: readonly unknown[]): Uint8Array {
   }
 }
 
-/** PLAIN BYTE_ARRAY: each value as a 4-byte little-endian length and its UTF-8 bytes. */
+const LITTLE_ENDIAN = endianness() === 'LE';
+
+/** 8-byte values written one by one in little-endian order, on a big-endian machine. */
+function bigEndianPlain(values: readonly unknown[], set: (view: DataView, i: number, v: unknown) => void): Uint8Array {
+  const out = new Uint8Array(values.length * 8);
+  const view = new DataView(out.buffer);
+  values.forEach((v, i) => set(view, i, v));
+  return out;
+}
+
+/**
+ * PLAIN BYTE_ARRAY: each value as a 4-byte little-endian length and its
+ * UTF-8 bytes. ASCII is copied in a plain loop: for short values (ids,
+ * labels) a native UTF-8 write per value costs more than the copy.
+ */
 function byteArrays(values: readonly string[]): Uint8Array {
-  let total = 0;
-  for (const v of values) total += 4 + Buffer.byteLength(v, 'utf8');
-  const out = Buffer.alloc(total);
+  let bound = 0;
+  for (const v of values) bound += 4 + v.length * 3;
+  const out = Buffer.allocUnsafe(bound);
   let offset = 0;
   for (const v of values) {
-    const length = out.write(v, offset + 4, 'utf8');
-    out.writeUInt32LE(length, offset);
-    offset += 4 + length;
+    let pos = offset + 4;
+    for (let i = 0; i < v.length; i++) {
+      const c = v.charCodeAt(i);
+      if (c >= 0x80) {
+        pos += out.write(v.slice(i), pos, 'utf8');
+        break;
+      }
+      out[pos++] = c;
+    }
+    const length = pos - offset - 4;
+    out[offset] = length & 0xff;
+    out[offset + 1] = (length >>> 8) & 0xff;
+    out[offset + 2] = (length >>> 16) & 0xff;
+    out[offset + 3] = (length >>> 24) & 0xff;
+    offset = pos;
   }
-  return out;
+  // Only the written bytes: the rest of the unzeroed allocation never reaches the file.
+  return out.subarray(0, offset);
 }

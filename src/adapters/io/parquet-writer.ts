@@ -2,7 +2,7 @@ import { access, open, type FileHandle } from 'node:fs/promises';
 import { TetraError, type DatasetWriter, type JobManifest, type OutputChunk, type OutputColumn } from '../../core/index.ts';
 import { AppendFile, manifestPathFor, partialPathFor, publishFile, readManifestFile, writeManifestFile } from './job-files.ts';
 import { encodeFooter, MAGIC, type RowGroupState } from './parquet-footer.ts';
-import { encodeColumnChunk } from './parquet-page.ts';
+import { columnsOf, encodeColumnChunk } from './parquet-page.ts';
 
 /** What a Parquet output needs to resume and, at the end, to write its footer. */
 export interface ParquetWriterState {
@@ -61,7 +61,8 @@ export class ParquetFileWriter implements DatasetWriter {
     if (chunk.rows.length > 0) {
       // Every value is checked and encoded before the first byte is written.
       const origin = { file: this.name, firstRow: this.rowsWritten };
-      const columnChunks = this.columns.map((column, i) => encodeColumnChunk(column, i, chunk.rows, origin, this.options.pageRows));
+      const cells = columnsOf(chunk.rows, this.columns.length);
+      const columnChunks = this.columns.map((column, i) => encodeColumnChunk(column, cells[i] as unknown[], origin, this.options.pageRows));
       await file.append(Buffer.concat(columnChunks));
       this.rowGroups.push({ rows: chunk.rows.length, columnBytes: columnChunks.map((c) => c.length) });
       this.rowsWritten += chunk.rows.length;
