@@ -73,8 +73,9 @@ export class ParquetRangeScoring implements ParallelScoring {
 
   constructor(private readonly reader: ParquetReader, private readonly model: WorkerModel, readonly threads: number) {}
 
+  /** One range being scored per thread and one waiting: a range holds a row group's rows, so more would cost memory, not speed. */
   get chunksInFlight(): number {
-    return this.threads * 2 * this.chunksPerRange;
+    return (this.threads + 1) * this.chunksPerRange;
   }
 
   async *chunks(plan: ScoringPlan): AsyncGenerator<InFlight> {
