@@ -35,7 +35,7 @@ export interface BatchOptions {
   readonly summary?: string;
   readonly progress?: ProgressStyle;
   readonly job?: string;
-  /** Worker threads that parse and score file inputs; 0 scores on the main thread. Default: one per CPU core. */
+  /** Worker threads that parse and score file inputs; 0 scores on the main thread. Default: one per CPU core for CSV and JSON Lines, none for Parquet. */
   readonly workers?: number;
 }
 
@@ -77,7 +77,8 @@ export async function runBatch(options: BatchOptions, signal?: AbortSignal): Pro
     const inputFiles = await inputStamps(options.input);
     const model = await modelDigest(repository, name, options.version);
     const reader = await openInput({ input: options.input, format: options.inputFormat, delimiter: options.delimiter, shard, shardKey: options.shardKey });
-    const workers = options.workers ?? availableParallelism();
+    // Parquet decodes fast enough on the main thread that shipping rows back from workers costs more than it saves (bench/batch).
+    const workers = options.workers ?? (reader instanceof ParquetReader ? 0 : availableParallelism());
     const workerModel = { repo: options.repo, target: options.model };
     const parallel = workers === 0 ? undefined
       : reader instanceof TextDatasetReader && reader.splittable ? new TextPieceScoring(reader, workerModel, workers)
