@@ -1,4 +1,4 @@
-import { TetraError, type InputRecord } from '../../core/index.ts';
+import { MALFORMED_ROW, TetraError, type InputRecord } from '../../core/index.ts';
 import { StringDecoder } from 'node:string_decoder';
 import { CsvParser } from './csv-parser.ts';
 import { DEFAULT_BATCH_ROWS, throwIfCancelled, type RecordBatch, type RecordReaderOptions } from './record-batch.ts';
@@ -36,7 +36,7 @@ export async function* csvRecords(chunks: AsyncIterable<string | Buffer> | Itera
         header = checkHeader(cells, source);
         return;
       }
-      pending.push(toRecord(header, cells, missing, source, lines[i] as number));
+      pending.push(options.keepMalformed ? toRecordOrMalformed(header, cells, missing, source, lines[i] as number) : toRecord(header, cells, missing, source, lines[i] as number));
       pendingLines.push(lines[i] as number);
     });
   };
@@ -81,6 +81,15 @@ export function checkHeader(cells: readonly string[], source: string): string[] 
  * share a fast hidden class.
  */
 const RECORD_PROTOTYPE: object = Object.create(null) as object;
+
+/** The record, or for a row of the wrong width the cells it has (by position) marked malformed. */
+function toRecordOrMalformed(header: string[], cells: string[], missing: Set<string>, source: string, line: number): InputRecord {
+  if (cells.length === header.length) return toRecord(header, cells, missing, source, line);
+  const record = Object.create(RECORD_PROTOTYPE) as Record<string | symbol, unknown>;
+  for (let i = 0; i < header.length; i++) record[header[i] as string] = i < cells.length && !missing.has(cells[i] as string) ? cells[i] : null;
+  record[MALFORMED_ROW] = new TetraError('INPUT_MALFORMED', `${source} line ${line}: ${cells.length} cells but the header has ${header.length} columns`, { file: source, line });
+  return record as InputRecord;
+}
 
 function toRecord(header: string[], cells: string[], missing: Set<string>, source: string, line: number): InputRecord {
   if (cells.length !== header.length) {

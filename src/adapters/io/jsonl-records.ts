@@ -1,5 +1,5 @@
 import { StringDecoder } from 'node:string_decoder';
-import { TetraError, type InputRecord } from '../../core/index.ts';
+import { MALFORMED_ROW, TetraError, type InputRecord } from '../../core/index.ts';
 import { DEFAULT_BATCH_ROWS, MAX_ROW_BYTES, rowTooLong, throwIfCancelled, type RecordBatch, type RecordReaderOptions } from './record-batch.ts';
 
 /**
@@ -12,7 +12,7 @@ export async function* jsonlRecords(chunks: AsyncIterable<string | Buffer> | Ite
   const source = options.source ?? 'input';
   const batchSize = options.batchSize ?? DEFAULT_BATCH_ROWS;
   const decoder = new StringDecoder('utf8');
-  const reader = new LineCollector(source, options.maxRowBytes ?? MAX_ROW_BYTES);
+  const reader = new LineCollector(source, options.maxRowBytes ?? MAX_ROW_BYTES, options.keepMalformed);
   let firstRow = 0;
   const full = function* (final: boolean): Generator<RecordBatch> {
     while (reader.records.length >= batchSize || (final && reader.records.length > 0)) {
@@ -38,7 +38,7 @@ class LineCollector {
   private carry = '';
   private line = 0;
 
-  constructor(private readonly source: string, private readonly maxRowBytes: number) {}
+  constructor(private readonly source: string, private readonly maxRowBytes: number, private readonly keepMalformed = false) {}
 
   push(text: string): void {
     if (this.line === 0 && this.carry === '' && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
@@ -60,12 +60,22 @@ class LineCollector {
     this.line++;
     // Blank means JSON's own white space only: the thread that cuts a file into pieces counts rows by the same rule.
     if (BLANK.test(text)) return;
-    this.records.push(parseLine(text, this.source, this.line));
+    this.records.push(this.keepMalformed ? parseOrMark(text, this.source, this.line) : parseLine(text, this.source, this.line));
     this.lines.push(this.line);
   }
 }
 
 const BLANK = /^[ \t\r]*$/;
+
+/** A line that is not a JSON object becomes an empty record marked malformed, to be rejected with its reason. */
+function parseOrMark(text: string, source: string, line: number): InputRecord {
+  try {
+    return parseLine(text, source, line);
+  } catch (error) {
+    if (!TetraError.is(error)) throw error;
+    return { [MALFORMED_ROW]: error } as unknown as InputRecord;
+  }
+}
 
 function parseLine(text: string, source: string, line: number): InputRecord {
   let value: unknown;

@@ -19,6 +19,8 @@ export interface RecordReaderOptions {
   readonly signal?: AbortSignal;
   /** A row longer than this fails (default MAX_ROW_BYTES). */
   readonly maxRowBytes?: number;
+  /** A row that cannot be decoded becomes a record marked MALFORMED_ROW (rejected later) instead of failing the read. */
+  readonly keepMalformed?: boolean;
 }
 
 export const DEFAULT_BATCH_ROWS = 1024;

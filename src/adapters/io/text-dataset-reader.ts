@@ -110,7 +110,7 @@ export class TextDatasetReader implements DatasetReader {
   private batches(path: string, chunkRows: number, signal?: AbortSignal): AsyncGenerator<RecordBatch> {
     const source = sourceName(path);
     const chunks = this.open(path);
-    const options = { source, batchSize: chunkRows, signal };
+    const options = { source, batchSize: chunkRows, signal, keepMalformed: true };
     return this.options.format === 'csv'
       ? csvRecords(chunks, { ...options, delimiter: this.options.delimiter, headerOnlyBatch: true })
       : jsonlRecords(chunks, options);

@@ -1,4 +1,4 @@
-import { TetraError, type RowChunk } from '../../core/index.ts';
+import { MALFORMED_ROW, TetraError, malformedRowError, type RowChunk } from '../../core/index.ts';
 import { csvRecords } from './csv-records.ts';
 import { jsonlRecords } from './jsonl-records.ts';
 import type { RecordBatch } from './record-batch.ts';
@@ -7,7 +7,7 @@ import type { TextPiece } from './text-pieces.ts';
 /** Parses a piece cut by `textPieces` into records, with the file's line numbers. */
 export async function decodeTextPiece(piece: TextPiece): Promise<RowChunk> {
   const text = Buffer.from(piece.bytes.buffer, piece.bytes.byteOffset, piece.bytes.byteLength).toString('utf8');
-  const options = { source: piece.source, batchSize: Number.MAX_SAFE_INTEGER };
+  const options = { source: piece.source, batchSize: Number.MAX_SAFE_INTEGER, keepMalformed: true };
   let batches: AsyncGenerator<RecordBatch>;
   let lineShift: number;
   if (piece.format === 'csv') {
@@ -25,7 +25,12 @@ export async function decodeTextPiece(piece: TextPiece): Promise<RowChunk> {
   const lines: number[] = [];
   try {
     for await (const batch of batches) {
-      for (const record of batch.records) records.push(record);
+      for (const record of batch.records) {
+        const error = malformedRowError(record);
+        // A malformed row's error names its line in the piece: give it the file's.
+        if (error) (record as Record<symbol, unknown>)[MALFORMED_ROW] = relocated(error, piece.source, lineShift);
+        records.push(record);
+      }
       for (const line of batch.lines) lines.push(line + lineShift);
     }
   } catch (error) {
@@ -39,7 +44,8 @@ function relocated(error: unknown, source: string, shift: number): unknown {
   if (!TetraError.is(error) || error.where.line === undefined) return error;
   const line = error.where.line + shift;
   const message = error.message.replace(`${source} line ${error.where.line}:`, `${source} line ${line}:`);
-  return new TetraError(error.code, message, { ...error.where, line, cause: error });
+  // The same cause as the error being moved: a reader of the whole file would have raised just this.
+  return new TetraError(error.code, message, { ...error.where, line, cause: error.cause });
 }
 
 function csvCell(text: string, delimiter: string): string {

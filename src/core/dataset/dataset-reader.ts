@@ -1,4 +1,5 @@
 import type { InputRecord } from '../codec/index.ts';
+import type { TetraError } from '../errors/index.ts';
 
 /**
  * The type a dataset format knows for a column. CSV knows only text; Parquet
@@ -58,4 +59,15 @@ export interface DatasetReader {
   /** Bytes (or rows, for a database) consumed so far, for progress. */
   readonly consumedBytes?: number;
   close(): Promise<void>;
+}
+
+/**
+ * Marks a record that could not be decoded (a CSV row with the wrong number
+ * of cells, a JSON Lines line that is not an object): the job rejects it,
+ * with this error, and goes on. The record holds what could be read of it.
+ */
+export const MALFORMED_ROW: unique symbol = Symbol('tetra.malformedRow');
+
+export function malformedRowError(record: InputRecord): TetraError | undefined {
+  return (record as { [MALFORMED_ROW]?: TetraError })[MALFORMED_ROW];
 }

@@ -1,7 +1,7 @@
 import {
-  TetraError, asTetraError,
+  TetraError, asTetraError, malformedRowError,
   type DatasetColumn, type DatasetReader, type DatasetWriter, type InferenceService,
-  type JobManifest, type ModelMetadata, type OutputColumn, type RejectedRecord, type RejectsLog, type RowChunk,
+  type InferResult, type InputRecord, type JobManifest, type ModelMetadata, type OutputColumn, type RejectedRecord, type RejectedRow, type RejectsLog, type RowChunk,
 } from '../../core/index.ts';
 import { jobFingerprint } from './job-fingerprint.ts';
 import type { BatchSummary, JobStatus } from './job-summary.ts';
@@ -284,11 +284,33 @@ class BatchRun {
 
 /** Scores one chunk on this thread: the path every mode shares, then output rows and rejects. */
 export async function scoreChunk(service: InferenceService, plan: ScoringPlan, chunk: RowChunk): Promise<ScoredRows> {
-  const result = await service.infer({
+  const malformed = chunk.records.some((r) => malformedRowError(r) !== undefined);
+  const result = malformed ? await inferSkippingMalformed(service, plan, chunk) : await service.infer({
     model: plan.model, version: plan.version, records: chunk.records, firstRow: chunk.firstRow, keepGoing: true, mode: 'batch', signal: plan.signal,
   });
   const columns = outputColumns(plan.kept, result.predictions?.[0]);
   return { rowsIn: chunk.records.length, columns, ...chunkRows(chunk, result, plan.kept, columns) };
+}
+
+/**
+ * Scores the rows that could be decoded and rejects the rest with their
+ * decoding error, numbering every row by its place in the chunk.
+ */
+async function inferSkippingMalformed(service: InferenceService, plan: ScoringPlan, chunk: RowChunk): Promise<InferResult> {
+  const good: number[] = [];
+  const rejected: RejectedRow[] = [];
+  chunk.records.forEach((record, i) => {
+    const error = malformedRowError(record);
+    if (error) rejected.push({ row: chunk.firstRow + i, error });
+    else good.push(i);
+  });
+  const result = await service.infer({
+    model: plan.model, version: plan.version, records: good.map((i) => chunk.records[i] as InputRecord), firstRow: 0, keepGoing: true, mode: 'batch', signal: plan.signal,
+  });
+  const place = (row: number): number => chunk.firstRow + (good[row] as number);
+  for (const r of result.rejected ?? []) rejected.push({ row: place(r.row), error: r.error });
+  rejected.sort((a, b) => a.row - b.row);
+  return { ...result, rows: (result.rows ?? []).map(place), rejected };
 }
 
 interface Held {

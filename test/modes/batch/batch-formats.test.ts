@@ -106,3 +106,30 @@ test('Parquet input scored on worker threads (ranges of whole chunks) writes wha
   assert.equal(rows.length, 500);
   rows.forEach((r, i) => closeTo('fraud-logreg', r.fraud_probability, i));
 });
+
+test('a row that cannot be decoded (wrong cell count, a line that is not JSON) is rejected with its line, and the job goes on', async () => {
+  const dir = tempDir();
+  const [header, ...rows] = readFileSync(SAMPLE, 'utf8').trim().split('\n');
+  const csvLines = rows.slice(0, 100).map((row, i) => (i === 10 ? row.split(',').slice(0, 5).join(',') : row));
+  const csv = join(dir, 'in.csv');
+  writeFileSync(csv, [header, ...csvLines].join('\n') + '\n');
+  const names = (header as string).split(',');
+  const jsonLines = rows.slice(0, 100).map((row, i) => (i === 20 ? '{"amount": 12.5,' : JSON.stringify(Object.fromEntries(row.split(',').map((v, k) => [names[k], v])))));
+  const jsonl = join(dir, 'in.jsonl');
+  writeFileSync(jsonl, jsonLines.join('\n') + '\n');
+  for (const [input, row, line, reason] of [[csv, 11, 12, /5 cells but the header has 18 columns/], [jsonl, 21, 21, /not valid JSON/]] as const) {
+    const outputs: string[] = [];
+    for (const workers of ['0', '2']) {
+      const out = join(dir, `${input.endsWith('.csv') ? 'csv' : 'jsonl'}-${workers}.jsonl`);
+      const r = await batch('--model', 'fraud-xgb', '--input', input, '--output', out, '--keep-columns', 'transaction_id', '--chunk-rows', '16', '--workers', workers);
+      assert.equal(r.code, 3, r.stderr);
+      assert.match(r.stderr, /100 in, 99 out, 1 rejected/);
+      const rejects = readFileSync(`${out}.rejects.jsonl`, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { row: number; line: number; code: string; message: string });
+      assert.equal(rejects.length, 1);
+      assert.deepEqual([rejects[0]?.row, rejects[0]?.line, rejects[0]?.code], [row, line, 'INPUT_MALFORMED']);
+      assert.match(rejects[0]?.message as string, reason);
+      outputs.push(readFileSync(out, 'utf8') + readFileSync(`${out}.rejects.jsonl`, 'utf8'));
+    }
+    assert.equal(outputs[0], outputs[1], 'both paths write the same');
+  }
+});
