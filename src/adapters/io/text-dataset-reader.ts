@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { TetraError, type DatasetColumn, type DatasetReader, type DatasetSize, type InputRecord, type ReadOptions, type RowChunk } from '../../core/index.ts';
+import { TetraError, countRowsByReading, type DatasetColumn, type DatasetReader, type DatasetSize, type InputRecord, type ReadOptions, type RowChunk } from '../../core/index.ts';
 import { csvRecords } from './csv-records.ts';
 import { jsonlRecords } from './jsonl-records.ts';
 import type { RecordBatch } from './record-batch.ts';
@@ -73,10 +73,8 @@ export class TextDatasetReader implements DatasetReader {
     return textPieces(this.paths, { ...options, format: this.options.format, delimiter: this.options.delimiter, onBytes: (n) => (this.bytesRead += n) });
   }
 
-  async countRows(signal?: AbortSignal): Promise<number> {
-    let rows = 0;
-    for await (const chunk of this.read({ chunkRows: 8192, signal })) rows += chunk.records.length;
-    return rows;
+  countRows(signal?: AbortSignal): Promise<number> {
+    return countRowsByReading(this, signal);
   }
 
   async *read(options: ReadOptions): AsyncGenerator<RowChunk> {

@@ -71,3 +71,10 @@ export const MALFORMED_ROW: unique symbol = Symbol('tetra.malformedRow');
 export function malformedRowError(record: InputRecord): TetraError | undefined {
   return (record as { [MALFORMED_ROW]?: TetraError })[MALFORMED_ROW];
 }
+
+/** Counts a reader's rows by reading them all: for formats that do not know their row count up front. */
+export async function countRowsByReading(reader: Pick<DatasetReader, 'read'>, signal?: AbortSignal): Promise<number> {
+  let rows = 0;
+  for await (const chunk of reader.read({ chunkRows: 8192, signal })) rows += chunk.records.length;
+  return rows;
+}

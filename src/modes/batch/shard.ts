@@ -1,4 +1,4 @@
-import { TetraError, type DatasetColumn, type DatasetReader, type DatasetSize, type ReadOptions, type RowChunk } from '../../core/index.ts';
+import { TetraError, countRowsByReading, type DatasetColumn, type DatasetReader, type DatasetSize, type ReadOptions, type RowChunk } from '../../core/index.ts';
 
 /** Shard `index` (zero-based) of `count`: `--shard i/N`. */
 export interface Shard {
@@ -110,10 +110,8 @@ export class KeyHashShard implements DatasetReader {
     return { bytes: (await this.inner.size()).bytes };
   }
 
-  async countRows(signal?: AbortSignal): Promise<number> {
-    let rows = 0;
-    for await (const chunk of this.read({ chunkRows: 8192, signal })) rows += chunk.records.length;
-    return rows;
+  countRows(signal?: AbortSignal): Promise<number> {
+    return countRowsByReading(this, signal);
   }
 
   async *read(options: ReadOptions): AsyncGenerator<RowChunk> {
