@@ -20,7 +20,7 @@ export interface BatchRun {
   readonly rows: number;
   /** `--keep-columns`. */
   readonly keep: string;
-  /** `--workers`; the CLI's default (one per core) when absent. */
+  /** `--workers`; the CLI's default when absent (one per core for CSV and JSON Lines, none for Parquet). */
   readonly workers?: number;
 }
 

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { ModelRepository, tensor, type RecordEncoder } from '../../src/core/index.ts';
+import { InferenceService, ModelRepository, tensor, type RecordEncoder } from '../../src/core/index.ts';
 import { allRuntimes } from '../../src/cli/runtimes.ts';
 
 export const FRAUD_REPO = join(import.meta.dirname, '..', '..', 'examples', 'fraud', 'models');
@@ -10,6 +10,8 @@ export type FeatureMatrix = Float32Array | Float64Array;
 
 export interface FraudModel {
   readonly encoder: RecordEncoder;
+  /** The record fields batch mode reads for this model (ModelMetadata.recordFields). */
+  readonly recordFields: readonly string[];
   /** The loaded runtime called directly, as the inference service calls it: default outputs, no queue. */
   run(matrix: FeatureMatrix, rows: number): Promise<unknown>;
   close(): Promise<void>;
@@ -26,6 +28,7 @@ export async function openFraudModel(): Promise<FraudModel> {
   const width = encoder.features.length;
   return {
     encoder,
+    recordFields: new InferenceService(repository).metadata(FRAUD_MODEL).recordFields ?? [],
     run: (matrix, rows) => served.model.run({ [input]: tensor(encoder.dtype, [rows, width], matrix) }),
     close: () => repository.close(),
   };

@@ -1,7 +1,8 @@
 /**
  * Parse-only throughput: the input read into records by the same readers
- * batch mode uses, in chunks of the job's chunk size, and nothing else (no
- * model, no output). Each figure is one full pass over the file.
+ * batch mode uses, in chunks of the job's chunk size, holding the fields
+ * batch mode reads (the model's and the kept columns), and nothing else
+ * (no model, no output). Each figure is one full pass over the file.
  */
 import { ParquetReader } from '../../src/adapters/io/parquet-reader.ts';
 import { TextDatasetReader } from '../../src/adapters/io/text-dataset-reader.ts';
@@ -13,6 +14,8 @@ import { threadScript } from './thread-script.ts';
 export interface ParseFigures {
   /** TextDatasetReader.read: batch mode's CSV path with `--workers 0`. */
   readonly csvRead: number;
+  /** The same with every column in the records: what reading costs when a job keeps all columns. */
+  readonly csvReadAll: number;
   /** textPieces cutting rows and copying each piece, as the main thread does when workers parse. */
   readonly csvCut: number;
   /** textPieces then decodeTextPiece, one piece after another on this thread. */
@@ -20,12 +23,15 @@ export interface ParseFigures {
   /** textPieces here, decodeTextPiece on `threads` worker threads: batch mode's CSV path with workers, minus the model. */
   readonly csvThreaded: number;
   readonly threads: number;
-  /** ParquetReader.read: batch mode's Parquet path (always on the main thread). */
+  /** ParquetReader.read: batch mode's Parquet path with `--workers 0`. */
   readonly parquetRead: number;
+  /** The columns the records held (all when absent). */
+  readonly fields?: readonly string[];
 }
 
-export async function measureParse(csv: string, parquet: string, rows: number, chunkRows: number, threads: number): Promise<ParseFigures> {
-  const csvRead = await rowsPerSecond(rows, () => countRecords(new TextDatasetReader([csv], { format: 'csv' }).read({ chunkRows })));
+export async function measureParse(csv: string, parquet: string, rows: number, chunkRows: number, threads: number, fields?: readonly string[]): Promise<ParseFigures> {
+  const csvRead = await rowsPerSecond(rows, () => countRecords(new TextDatasetReader([csv], { format: 'csv' }).read({ chunkRows, fields })));
+  const csvReadAll = fields ? await rowsPerSecond(rows, () => countRecords(new TextDatasetReader([csv], { format: 'csv' }).read({ chunkRows }))) : csvRead;
   const csvCut = await rowsPerSecond(rows, async () => {
     let count = 0;
     for await (const piece of pieces(csv, chunkRows)) {
@@ -36,12 +42,12 @@ export async function measureParse(csv: string, parquet: string, rows: number, c
   });
   const csvCutDecode = await rowsPerSecond(rows, async () => {
     let count = 0;
-    for await (const piece of pieces(csv, chunkRows)) count += (await decodeTextPiece(piece)).records.length;
+    for await (const piece of pieces(csv, chunkRows)) count += (await decodeTextPiece(piece, fields)).records.length;
     return count;
   });
-  const csvThreaded = await threadedParse(csv, rows, chunkRows, threads);
-  const parquetRead = await rowsPerSecond(rows, () => countRecords(new ParquetReader([parquet]).read({ chunkRows })));
-  return { csvRead, csvCut, csvCutDecode, csvThreaded, threads, parquetRead };
+  const csvThreaded = await threadedParse(csv, rows, chunkRows, threads, fields);
+  const parquetRead = await rowsPerSecond(rows, () => countRecords(new ParquetReader([parquet]).read({ chunkRows, fields })));
+  return { csvRead, csvReadAll, csvCut, csvCutDecode, csvThreaded, threads, parquetRead, ...(fields ? { fields } : {}) };
 }
 
 function pieces(csv: string, chunkRows: number): AsyncGenerator<TextPiece> {
@@ -68,8 +74,8 @@ async function rowsPerSecond(rows: number, pass: () => Promise<number>): Promise
  * batch job keeps (twice the threads), collected in input order. The
  * threads are started and warmed on one piece each before the timing.
  */
-async function threadedParse(csv: string, rows: number, chunkRows: number, threads: number): Promise<number> {
-  const pool = new WorkerPool<TextPiece, number>(threadScript('./parse-worker.ts'), undefined, threads);
+async function threadedParse(csv: string, rows: number, chunkRows: number, threads: number, fields: readonly string[] | undefined): Promise<number> {
+  const pool = new WorkerPool<TextPiece, number>(threadScript('./parse-worker.ts'), fields, threads);
   try {
     for await (const first of pieces(csv, chunkRows)) {
       await Promise.all(Array.from({ length: threads }, () => pool.run(first)));

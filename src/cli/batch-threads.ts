@@ -10,6 +10,7 @@ export interface BatchWorkerData {
   readonly target: string;
   readonly version: string;
   readonly kept: ScoringPlan['kept'];
+  readonly fields: ScoringPlan['fields'];
 }
 
 /** One unit of a worker's work: a piece of a text file, or a range of a Parquet file (scored as several chunks). */
@@ -104,7 +105,7 @@ export interface WorkerModel {
 }
 
 function startPool(model: WorkerModel, threads: number, plan: ScoringPlan): WorkerPool<PieceRequest, PieceResult> {
-  const data: BatchWorkerData = { ...model, version: plan.version, kept: plan.kept };
+  const data: BatchWorkerData = { ...model, version: plan.version, kept: plan.kept, fields: plan.fields };
   return new WorkerPool<PieceRequest, PieceResult>(WORKER_SCRIPT, data, threads);
 }
 

@@ -33,6 +33,8 @@ export class CsvParser {
   /** The carried text stops inside a quoted field: until a quote arrives, new text cannot finish it. */
   private inQuote = false;
   private bom = true;
+  /** Cells by position that are copied out; the others come back empty. */
+  private wanted?: readonly boolean[];
 
   constructor(options: CsvParserOptions = {}) {
     const delimiter = options.delimiter ?? ',';
@@ -42,6 +44,16 @@ export class CsvParser {
     this.delimiter = delimiter.charCodeAt(0);
     this.source = options.source ?? 'input';
     this.maxRowBytes = options.maxRowBytes ?? MAX_ROW_BYTES;
+  }
+
+  /**
+   * From now on only the cells marked true are copied out of the text; the
+   * others come back as empty strings, still counted, so a row's width is
+   * checked as before. A reader that needs a few of many columns is spared
+   * a string for each of the rest.
+   */
+  want(cells: readonly boolean[]): void {
+    this.wanted = cells.every(Boolean) ? undefined : cells;
   }
 
   /** Parses every complete row in `text` (plus what was carried over). `lines` receives each row's first line number. */
@@ -93,9 +105,16 @@ export class CsvParser {
     return rows;
   }
 
-  /** Parses one row from `pos`: its fields and the position after its line break. */
+  /**
+   * Parses one row from `pos`: its fields and the position after its line
+   * break. Written as one loop with no object per field: it runs for every
+   * cell of a file.
+   */
   private parseRow(s: string, pos: number, final: boolean): RowEnd {
     const fields: string[] = [];
+    const n = s.length;
+    const delimiter = this.delimiter;
+    const wanted = this.wanted;
     let quoted = false;
     let newlines = 0;
     let i = pos;
@@ -109,41 +128,31 @@ export class CsvParser {
         newlines += q.newlines;
         i = q.end;
       } else {
-        i = this.parseBare(s, i, fields);
+        let j = i;
+        while (j < n) {
+          const c = s.charCodeAt(j);
+          if (c === delimiter || c === LF || c === CR) break;
+          j++;
+        }
+        fields.push(wanted !== undefined && wanted[fields.length] === false ? '' : s.slice(i, j));
+        i = j;
       }
-      const after = this.afterField(s, i, final, this.line + newlines);
-      if (after === 'incomplete') return 'incomplete';
-      if (after.rowEnds) return { next: after.next, fields, quoted, newlines };
-      i = after.next;
+      // What follows a field: a delimiter (another field), a line break or the end of input (the row ends).
+      if (i >= n) return final ? { next: i, fields, quoted, newlines } : 'incomplete';
+      const c = s.charCodeAt(i);
+      if (c === delimiter) {
+        // A delimiter at the very end of the input still opens an (empty) last field.
+        if (i + 1 >= n && !final) return 'incomplete';
+        i++;
+        continue;
+      }
+      if (c === CR) {
+        if (i + 1 >= n && !final) return 'incomplete';
+        return { next: s.charCodeAt(i + 1) === LF ? i + 2 : i + 1, fields, quoted, newlines };
+      }
+      if (c === LF) return { next: i + 1, fields, quoted, newlines };
+      throw this.malformed('unexpected character after a quoted field', this.line + newlines);
     }
-  }
-
-  private parseBare(s: string, start: number, fields: string[]): number {
-    let j = start;
-    while (j < s.length) {
-      const c = s.charCodeAt(j);
-      if (c === this.delimiter || c === LF || c === CR) break;
-      j++;
-    }
-    fields.push(s.slice(start, j));
-    return j;
-  }
-
-  /** What follows a field: a delimiter (another field), a line break or the end of input (the row ends). */
-  private afterField(s: string, i: number, final: boolean, line: number): { next: number; rowEnds: boolean } | 'incomplete' {
-    if (i >= s.length) return final ? { next: i, rowEnds: true } : 'incomplete';
-    const c = s.charCodeAt(i);
-    if (c === this.delimiter) {
-      // A delimiter at the very end of the input still opens an (empty) last field.
-      if (i + 1 >= s.length && !final) return 'incomplete';
-      return { next: i + 1, rowEnds: false };
-    }
-    if (c === CR) {
-      if (i + 1 >= s.length && !final) return 'incomplete';
-      return { next: s.charCodeAt(i + 1) === LF ? i + 2 : i + 1, rowEnds: true };
-    }
-    if (c === LF) return { next: i + 1, rowEnds: true };
-    throw this.malformed('unexpected character after a quoted field', line);
   }
 
   private parseQuoted(s: string, start: number, final: boolean, line: number): { value: string; end: number; newlines: number } | 'incomplete' {

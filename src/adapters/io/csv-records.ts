@@ -1,6 +1,7 @@
 import { MALFORMED_ROW, TetraError, type InputRecord } from '../../core/index.ts';
 import { StringDecoder } from 'node:string_decoder';
 import { CsvParser } from './csv-parser.ts';
+import { RECORD_PROTOTYPE, csvRecordMaker, keptNames, wantedCells, type RecordMaker } from './record-shape.ts';
 import { DEFAULT_BATCH_ROWS, throwIfCancelled, type RecordBatch, type RecordReaderOptions } from './record-batch.ts';
 
 export interface CsvRecordOptions extends RecordReaderOptions {
@@ -13,6 +14,8 @@ export interface CsvRecordOptions extends RecordReaderOptions {
   readonly missingValues?: readonly string[];
   /** Yield one empty batch (with the columns) for an input that has a header but no rows, so a reader still learns its columns. */
   readonly headerOnlyBatch?: boolean;
+  /** The columns records hold (every column when absent): the others are still counted, but never copied out of the text. */
+  readonly fields?: readonly string[];
 }
 
 /**
@@ -26,17 +29,21 @@ export async function* csvRecords(chunks: AsyncIterable<string | Buffer> | Itera
   const parser = new CsvParser({ delimiter: options.delimiter, source, maxRowBytes: options.maxRowBytes });
   const missing = new Set(options.missingValues ?? ['']);
   const batchSize = options.batchSize ?? DEFAULT_BATCH_ROWS;
+  const fields = options.fields ? new Set(options.fields) : undefined;
   let header: string[] | undefined;
+  let shape: RowShape | undefined;
   let pending: InputRecord[] = [];
   let pendingLines: number[] = [];
   let rowNumber = 0;
   const take = (rows: string[][], lines: number[]): void => {
     rows.forEach((cells, i) => {
-      if (!header) {
+      if (!shape) {
         header = checkHeader(cells, source);
+        shape = rowShape(header, missing, fields);
+        parser.want(wantedCells(header, fields));
         return;
       }
-      pending.push(options.keepMalformed ? toRecordOrMalformed(header, cells, missing, source, lines[i] as number) : toRecord(header, cells, missing, source, lines[i] as number));
+      pending.push(options.keepMalformed ? toRecordOrMalformed(shape, cells, missing, source, lines[i] as number) : toRecord(shape, cells, source, lines[i] as number));
       pendingLines.push(lines[i] as number);
     });
   };
@@ -74,31 +81,36 @@ export function checkHeader(cells: readonly string[], source: string): string[] 
   return names;
 }
 
-/**
- * Records inherit from one object without a prototype: a column named
- * __proto__ or constructor is just a column, and unlike objects made with
- * Object.create(null), which V8 keeps as hash tables, records of one header
- * share a fast hidden class.
- */
-const RECORD_PROTOTYPE: object = Object.create(null) as object;
+/** How a file's rows become records: its width, and the columns records keep with their places. */
+interface RowShape {
+  readonly width: number;
+  readonly make: RecordMaker;
+  readonly names: readonly string[];
+  readonly indexes: readonly number[];
+}
+
+function rowShape(header: readonly string[], missing: ReadonlySet<string>, fields: ReadonlySet<string> | undefined): RowShape {
+  const names = keptNames(header, fields);
+  return { width: header.length, make: csvRecordMaker(header, missing, fields), names, indexes: names.map((name) => header.indexOf(name)) };
+}
 
 /** The record, or for a row of the wrong width the cells it has (by position) marked malformed. */
-function toRecordOrMalformed(header: string[], cells: string[], missing: Set<string>, source: string, line: number): InputRecord {
-  if (cells.length === header.length) return toRecord(header, cells, missing, source, line);
+function toRecordOrMalformed(shape: RowShape, cells: string[], missing: ReadonlySet<string>, source: string, line: number): InputRecord {
+  if (cells.length === shape.width) return shape.make(cells);
   const record = Object.create(RECORD_PROTOTYPE) as Record<string | symbol, unknown>;
-  for (let i = 0; i < header.length; i++) record[header[i] as string] = i < cells.length && !missing.has(cells[i] as string) ? cells[i] : null;
-  record[MALFORMED_ROW] = new TetraError('INPUT_MALFORMED', `${source} line ${line}: ${cells.length} cells but the header has ${header.length} columns`, { file: source, line });
+  shape.names.forEach((name, k) => {
+    const i = shape.indexes[k] as number;
+    record[name] = i < cells.length && !missing.has(cells[i] as string) ? cells[i] : null;
+  });
+  record[MALFORMED_ROW] = wrongWidth(shape, cells, source, line);
   return record as InputRecord;
 }
 
-function toRecord(header: string[], cells: string[], missing: Set<string>, source: string, line: number): InputRecord {
-  if (cells.length !== header.length) {
-    throw new TetraError('INPUT_MALFORMED', `${source} line ${line}: ${cells.length} cells but the header has ${header.length} columns`, { file: source, line });
-  }
-  const record = Object.create(RECORD_PROTOTYPE) as Record<string, string | null>;
-  for (let i = 0; i < header.length; i++) {
-    const cell = cells[i] as string;
-    record[header[i] as string] = missing.has(cell) ? null : cell;
-  }
-  return record;
+function toRecord(shape: RowShape, cells: string[], source: string, line: number): InputRecord {
+  if (cells.length !== shape.width) throw wrongWidth(shape, cells, source, line);
+  return shape.make(cells);
+}
+
+function wrongWidth(shape: RowShape, cells: readonly string[], source: string, line: number): TetraError {
+  return new TetraError('INPUT_MALFORMED', `${source} line ${line}: ${cells.length} cells but the header has ${shape.width} columns`, { file: source, line });
 }

@@ -4,6 +4,7 @@ import { FileBytes, readFooter, unreadable, type ParquetFooter, type RowGroupSpa
 import type { ColumnPiece } from './parquet-flat-column.ts';
 import { RowGroupDecoder, type DecodedGroup } from './parquet-row-group.ts';
 import { throwIfCancelled } from './record-batch.ts';
+import { compileRecord } from './record-shape.ts';
 
 interface FileSummary {
   readonly rows: number;
@@ -31,11 +32,11 @@ export interface ParquetRange {
   readonly chunkRows: number;
 }
 
-/** The chunks of one range, numbered among all the input's rows. */
-export async function* readParquetRange(range: ParquetRange, signal?: AbortSignal): AsyncGenerator<RowChunk> {
+/** The chunks of one range, numbered among all the input's rows (records hold only `fields` when given). */
+export async function* readParquetRange(range: ParquetRange, options: Pick<ReadOptions, 'signal' | 'fields'> = {}): AsyncGenerator<RowChunk> {
   const reader = new ParquetReader([range.path]);
   try {
-    for await (const chunk of reader.read({ startRow: range.start, chunkRows: range.chunkRows, signal })) {
+    for await (const chunk of reader.read({ ...options, startRow: range.start, chunkRows: range.chunkRows })) {
       if (chunk.firstRow >= range.end) break;
       yield { ...chunk, firstRow: chunk.firstRow + range.fileFirstRow };
       if (chunk.firstRow + chunk.records.length >= range.end) break;
@@ -104,7 +105,10 @@ export class ParquetReader implements DatasetReader {
         const footer = await readFooter(path);
         // Rows are counted from the first footer read; a file rewritten since would shift every row after it.
         if (footer.rows !== rows) throw unreadable(path, `changed while being read: its footer now lists ${footer.rows} rows, not ${rows}`);
-        yield* this.fileChunks(footer, checkSameColumns(expected, footer), Math.max(0, startRow - fileFirst), fileFirst, chunkRows, signal);
+        const columns = checkSameColumns(expected, footer);
+        // Columns no one reads are not decoded at all: in a columnar file that is most of the saving.
+        const read = options.fields ? columns.filter((c) => options.fields?.includes(c.name)) : columns;
+        yield* this.fileChunks(footer, read, Math.max(0, startRow - fileFirst), fileFirst, chunkRows, signal);
       }
       fileFirst += rows;
     }
@@ -197,26 +201,13 @@ async function decodeGroup(decoder: RowGroupDecoder, file: FileBytes, footer: Pa
   }
 }
 
-type RecordConstructor = new (values: readonly unknown[]) => InputRecord;
-
-/**
- * Makes records from decoded columns, row by row. The records come from a
- * constructor written out for these column names: V8 then gives them one
- * fixed shape with the fields inline. Adding the fields one by one instead
- * turns every record with more than a dozen fields into a hash table,
- * about 20 times slower to build and to read.
- */
+/** Makes records from decoded columns, row by row, with a constructor compiled for the column names (see compileRecord). */
 class RecordBuilder {
-  private readonly make: RecordConstructor;
+  private readonly make: new (values: readonly unknown[]) => InputRecord;
   private readonly values: unknown[];
 
   constructor(names: readonly string[], private readonly converters: readonly ValueConverter[]) {
-    // Names enter the code only as JSON string literals, so any name is safe.
-    const body = names.map((name, i) => `this[${JSON.stringify(name)}] = values[${i}];`).join('\n');
-    this.make = new Function('values', body) as unknown as RecordConstructor;
-    // Records share one prototype without Object's members: a column named `__proto__`
-    // or `constructor` is an ordinary field, and a missing one is undefined.
-    this.make.prototype = Object.create(null) as object;
+    this.make = compileRecord<[readonly unknown[]]>(names.map((name, i) => ({ name, value: `values[${i}]` })), ['values']);
     this.values = new Array<unknown>(names.length);
   }
 

@@ -1,3 +1,9 @@
+export interface ScanResult {
+  readonly start: number;
+  readonly end: number;
+  readonly rows: number;
+}
+
 const QUOTE = 0x22;
 const LF = 0x0a;
 const CR = 0x0d;
@@ -29,9 +35,12 @@ export class RowScanner {
 
   /**
    * Scans `bytes` from `from`; stops after `maxRows` rows end, returning the
-   * offset just past the last row's line break, and the rows found.
+   * offset just past the last row's line break, and the rows found. `start`
+   * is where the rows' bytes begin: past `from` when the bytes open with the
+   * LF of a CRLF whose CR ended the previous bytes (that LF belongs to a row
+   * already ended, and a piece that began with it would read a blank line).
    */
-  scan(bytes: Uint8Array, from: number, maxRows: number): { end: number; rows: number } {
+  scan(bytes: Uint8Array, from: number, maxRows: number): ScanResult {
     return this.format === 'csv' ? this.scanCsv(bytes, from, maxRows) : this.scanLines(bytes, from, maxRows);
   }
 
@@ -42,7 +51,7 @@ export class RowScanner {
     return row;
   }
 
-  private scanCsv(b: Uint8Array, from: number, maxRows: number): { end: number; rows: number } {
+  private scanCsv(b: Uint8Array, from: number, maxRows: number): ScanResult {
     let rows = 0;
     let i = from;
     const n = b.length;
@@ -52,7 +61,28 @@ export class RowScanner {
     }
     const start = i;
     let lastBreak = -1;
+    const bytes = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+    // Where the next quote and CR are (or how far it is known there are none), found by the native search and kept until passed.
+    let quoteAt = -1;
+    let crAt = -1;
     for (; i < n; i++) {
+      if (!this.inQuote && !this.content && !this.afterQuote) {
+        // At a row's start: up to the next quote or CR every LF ends a row, so rows are found line by line without looking at each byte.
+        if (quoteAt < i) quoteAt = nextOf(bytes, QUOTE, i, n);
+        if (crAt < i) crAt = nextOf(bytes, CR, i, n);
+        const plainEnd = Math.min(quoteAt, crAt);
+        let lf = bytes.indexOf(LF, i);
+        while (lf >= 0 && lf < plainEnd) {
+          if (lf > i) rows++;
+          this.line++;
+          i = lf + 1;
+          lastBreak = i;
+          this.pendingLine = this.line;
+          if (rows === maxRows) return this.ended(lastBreak, rows, start, lastBreak);
+          lf = bytes.indexOf(LF, i);
+        }
+        if (i >= n) break;
+      }
       const c = b[i] as number;
       if (this.inQuote) {
         if (c === QUOTE) {
@@ -88,12 +118,12 @@ export class RowScanner {
   }
 
   /** The result of a scan of [start, end), counting the bytes of the row left unended. */
-  private ended(end: number, rows: number, start: number, lastBreak: number): { end: number; rows: number } {
+  private ended(end: number, rows: number, start: number, lastBreak: number): ScanResult {
     this.pendingBytes = lastBreak < 0 ? this.pendingBytes + (end - start) : end - lastBreak;
-    return { end, rows };
+    return { start, end, rows };
   }
 
-  private scanLines(b: Uint8Array, from: number, maxRows: number): { end: number; rows: number } {
+  private scanLines(b: Uint8Array, from: number, maxRows: number): ScanResult {
     let rows = 0;
     let lastBreak = -1;
     for (let i = from; i < b.length; i++) {
@@ -118,4 +148,14 @@ export class RowScanner {
     this.afterQuote = false;
     this.content = false;
   }
+}
+
+/** Bytes searched ahead for a quote or CR at a time: a file without any must not be searched to its end on every call. */
+const SEARCH_WINDOW = 64 * 1024;
+
+/** The next `byte` at or after `from`, or the end of the window searched when there is none in it. */
+function nextOf(bytes: Buffer, byte: number, from: number, n: number): number {
+  const end = Math.min(n, from + SEARCH_WINDOW);
+  const at = bytes.subarray(from, end).indexOf(byte);
+  return at < 0 ? end : from + at;
 }

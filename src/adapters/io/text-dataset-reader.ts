@@ -45,7 +45,7 @@ export class TextDatasetReader implements DatasetReader {
     if (this.header) return this.header;
     this.capturing = true;
     try {
-      for await (const batch of this.batches(this.paths[0] as string, 1)) {
+      for await (const batch of this.batches(this.paths[0] as string, { chunkRows: 1 })) {
         this.header = columnsOf(batch);
         return this.header;
       }
@@ -82,7 +82,7 @@ export class TextDatasetReader implements DatasetReader {
     let firstRow = 0;
     let expected: readonly string[] | undefined;
     for (const path of this.paths) {
-      for await (const batch of this.batches(path, options.chunkRows, options.signal)) {
+      for await (const batch of this.batches(path, options)) {
         if (batch.columns) expected = checkSameHeader(expected, batch.columns, sourceName(path));
         const rows = batch.records.length;
         if (toSkip >= rows) {
@@ -105,12 +105,12 @@ export class TextDatasetReader implements DatasetReader {
     // Streams are closed as each file is read to its end or abandoned.
   }
 
-  private batches(path: string, chunkRows: number, signal?: AbortSignal): AsyncGenerator<RecordBatch> {
+  private batches(path: string, { chunkRows, signal, fields }: ReadOptions): AsyncGenerator<RecordBatch> {
     const source = sourceName(path);
     const chunks = this.open(path);
     const options = { source, batchSize: chunkRows, signal, keepMalformed: true };
     return this.options.format === 'csv'
-      ? csvRecords(chunks, { ...options, delimiter: this.options.delimiter, headerOnlyBatch: true })
+      ? csvRecords(chunks, { ...options, delimiter: this.options.delimiter, headerOnlyBatch: true, fields })
       : jsonlRecords(chunks, options);
   }
 

@@ -96,9 +96,9 @@ class FilePieces {
       if (parts.length === 0 && startLine === 1 && buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf) from = 3;
       while (from < buffer.length) {
         const want = needHeader ? 1 : chunkRows - rows;
-        const { end, rows: found } = this.scanner.scan(buffer, from, want);
+        const { start, end, rows: found } = this.scanner.scan(buffer, from, want);
         if (this.scanner.pendingBytes > maxRowBytes) throw rowTooLong(this.path, this.scanner.pendingLine, maxRowBytes);
-        parts.push(buffer.subarray(from, end));
+        parts.push(buffer.subarray(start, end));
         from = end;
         rows += found;
         if (needHeader && rows === 1) {

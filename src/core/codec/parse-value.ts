@@ -52,6 +52,9 @@ function encodeNumber(spec: FeatureSpec, value: unknown, row: number): number | 
 }
 
 function parseNumberText(spec: FeatureSpec, text: string, row: number): number {
+  // The common cell, a plain finite number, is read without the trimming, lower-casing and pattern tests below (this runs for every numeric cell).
+  const quick = Number(text);
+  if (Number.isFinite(quick) && text.charCodeAt(0) > 32 && text.charCodeAt(text.length - 1) > 32 && !isPrefixedInteger(text)) return quick;
   const t = text.trim();
   const lower = t.toLowerCase();
   if (lower === 'true') return 1;
@@ -79,6 +82,8 @@ function encodeBoolean(spec: FeatureSpec, value: unknown, row: number): number {
   if (typeof value === 'boolean') return value ? 1 : 0;
   if (value === 1 || value === 0) return value;
   if (typeof value === 'string') {
+    if (value === 'true' || value === '1') return 1;
+    if (value === 'false' || value === '0') return 0;
     const word = value.trim().toLowerCase();
     if (TRUE_WORDS.has(word)) return 1;
     if (FALSE_WORDS.has(word)) return 0;

@@ -34,6 +34,12 @@ export interface ReadOptions {
   readonly startRow?: number;
   readonly chunkRows: number;
   readonly signal?: AbortSignal;
+  /**
+   * The columns the caller reads from records (the model's fields, kept
+   * columns); every column when absent. A reader may leave the others out,
+   * which spares it decoding them.
+   */
+  readonly fields?: readonly string[];
 }
 
 /** What is known of an input's size before reading it, for progress. */

@@ -18,6 +18,12 @@ export interface ModelMetadata {
   readonly classes?: readonly (string | number)[];
   /** The record fields the model takes, in matrix order (absent for tensor-only models). */
   readonly features?: readonly FeatureMetadata[];
+  /**
+   * Every record field a call reads: the features and, for a model with
+   * online features, the entity key they are looked up by. A reader may
+   * leave other columns out of the records it makes for this model.
+   */
+  readonly recordFields?: readonly string[];
 }
 
 export interface FeatureMetadata {
@@ -45,5 +51,12 @@ export function describeServedModel(served: ServedModel, versions: readonly stri
     objective: d.objective,
     classes: served.schema.outputs.classes,
     features,
+    ...(features ? { recordFields: recordFields(served) } : {}),
   };
+}
+
+function recordFields(served: ServedModel): string[] {
+  const names = new Set((served.schema.encoder?.features ?? []).map((f) => f.name));
+  if (served.enricher) names.add(served.enricher.spec.keyField);
+  return [...names];
 }

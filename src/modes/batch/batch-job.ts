@@ -50,6 +50,8 @@ export interface ScoringPlan {
   readonly model: string;
   readonly version: string;
   readonly kept: readonly DatasetColumn[];
+  /** The input columns scoring reads (the model's record fields and the kept columns); all when absent. */
+  readonly fields?: readonly string[];
   readonly startRow: number;
   readonly chunkRows: number;
   readonly signal?: AbortSignal;
@@ -182,14 +184,15 @@ class BatchRun {
   private async *scoredChunks(): AsyncGenerator<InFlight> {
     const { spec } = this;
     const meta = this.meta as ModelMetadata;
-    const plan: ScoringPlan = { model: meta.name, version: meta.version, kept: this.kept, startRow: this.manifest?.rowsIn ?? 0, chunkRows: spec.chunkRows, signal: spec.signal };
+    const fields = meta.recordFields ? [...new Set([...meta.recordFields, ...this.kept.map((c) => c.name)])] : undefined;
+    const plan: ScoringPlan = { model: meta.name, version: meta.version, kept: this.kept, fields, startRow: this.manifest?.rowsIn ?? 0, chunkRows: spec.chunkRows, signal: spec.signal };
     if (spec.parallel) {
       yield* spec.parallel.chunks(plan);
       return;
     }
     // One model call at a time: the next chunk is read and decoded meanwhile, and the model's queue never overflows.
     let previous: Promise<unknown> = Promise.resolve();
-    for await (const chunk of spec.reader.read({ startRow: plan.startRow, chunkRows: plan.chunkRows, signal: plan.signal })) {
+    for await (const chunk of spec.reader.read({ startRow: plan.startRow, chunkRows: plan.chunkRows, signal: plan.signal, fields: plan.fields })) {
       const scored = previous.then(() => scoreChunk(spec.service, plan, chunk));
       previous = scored.catch(() => undefined);
       yield { scored };

@@ -232,6 +232,22 @@ test('records have every column, null for missing, and no inherited members', as
   assert.equal((record as Record<string, unknown>).constructor, undefined);
 });
 
+test('with fields, records hold just those columns, with the values of a full read, and the other column chunks are never decoded', async () => {
+  const fields = ['name', 'id', 'not-a-column'];
+  const some: Record<string, unknown>[] = [];
+  for await (const chunk of new ParquetReader([DUCK]).read({ chunkRows: 3000, fields })) some.push(...plain(chunk.records));
+  assert.deepEqual(some, Array.from({ length: DUCK_ROWS }, (_, i) => ({ id: duckRow(i).id, name: duckRow(i).name })));
+  // Only the named columns' bytes are read from the file.
+  const bytesFor = async (fields?: string[]): Promise<number> => {
+    const reader = new ParquetReader([DUCK]);
+    for await (const chunk of reader.read({ chunkRows: DUCK_ROWS, fields })) assert.equal(chunk.records.length, DUCK_ROWS);
+    return reader.consumedBytes;
+  };
+  const all = await bytesFor();
+  const one = await bytesFor(['small']);
+  assert.ok(one > 0 && one * 5 < all, `${one} bytes read for one column, ${all} for all`);
+});
+
 test('a truncated file, a file that is not Parquet, and a missing file are INPUT_UNREADABLE naming the file', async () => {
   const bytes = readFileSync(GROUPED);
   const truncated = join(dir, 'truncated.parquet');

@@ -57,3 +57,17 @@ test('worker-thread pieces and the sequential reader give the same rows, row num
     }
   }
 });
+
+test('a CRLF split by the 1 MiB read buffer: pieces cut there keep the rows and lines of the sequential reader', async () => {
+  const path = join(tempDir(), 'crlf-edge.csv');
+  const header = 'a,b\r\n';
+  const row = (i: number): string => `${String(i).padStart(8, '0')},x\r\n`; // 12 bytes
+  // Rows up to just before 1 MiB, then one row stretched so that its CR is the buffer's last byte.
+  const count = Math.floor((2 ** 20 - header.length) / 12) - 1;
+  const head = header + Array.from({ length: count }, (_, i) => row(i)).join('');
+  const stretched = `${'9'.repeat(2 ** 20 - head.length - 3)},y\r\n`;
+  const text = head + stretched + row(count + 1) + row(count + 2);
+  assert.equal(text.charCodeAt(2 ** 20 - 1), 13, 'the CR is the last byte of the first read');
+  writeFileSync(path, text);
+  for (const chunkRows of [count + 1, count]) assert.deepEqual(await pieces([path], 'csv', chunkRows, 0), await sequential([path], 'csv', chunkRows, 0), `chunks of ${chunkRows}`);
+});
