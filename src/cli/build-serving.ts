@@ -49,7 +49,7 @@ export async function buildServing(config: TetraConfig): Promise<Serving> {
     await repository.loadAll();
     reportModels(repository, logger);
   };
-  const server = createOnlineServer({ service, repository, telemetry, server: config.server, logger, csvRows });
+  const server = createOnlineServer({ service, repository, telemetry, server: config.server, sagemaker: config.sagemaker, logger, csvRows });
   const close = async (): Promise<void> => {
     await server.stop();
     await Promise.all([...featureStores.values()].map((s) => s.close()));

@@ -1,8 +1,9 @@
-import { dirname, extname, join } from 'node:path';
+import { extname, join } from 'node:path';
 import { ParquetReader } from '../adapters/io/parquet-reader.ts';
 import { ParquetFileWriter } from '../adapters/io/parquet-writer.ts';
 import { PostgresReader } from '../adapters/io/postgres-reader.ts';
 import { PostgresWriter, type IfExists } from '../adapters/io/postgres-writer.ts';
+import { rejectsPathFor, type JobFileNames } from '../adapters/io/job-files.ts';
 import { JsonlRejectsFile } from '../adapters/io/jsonl-rejects-file.ts';
 import { StreamWriter } from '../adapters/io/stream-writer.ts';
 import { TextDatasetReader } from '../adapters/io/text-dataset-reader.ts';
@@ -22,6 +23,8 @@ export interface InputSpec {
   readonly shard?: Shard;
   /** Shard by this column's hash instead of by file or row range. */
   readonly shardKey?: string;
+  /** The files the job writes: never read as input. */
+  readonly own?: JobFileNames;
 }
 
 /** The format a path names by its extension (ignoring `.gz`). */
@@ -33,7 +36,7 @@ export function formatOf(path: string): DatasetFormat | undefined {
   return undefined;
 }
 
-function isDatabase(location: string): boolean {
+export function isDatabase(location: string): boolean {
   return /^postgres(ql)?:\/\//i.test(location);
 }
 
@@ -47,7 +50,7 @@ export async function openInput(spec: InputSpec): Promise<DatasetReader> {
     if (!spec.shard) return reader;
     return spec.shardKey ? new KeyHashShard(reader, spec.shard, spec.shardKey) : new RowRangeShard(reader, spec.shard);
   }
-  let files = await inputFiles(spec.input);
+  let files = await inputFiles(spec.input, spec.own);
   const byFile = spec.shard && !spec.shardKey && files.length >= spec.shard.count;
   if (spec.shard && byFile) files = shardFiles(files, spec.shard);
   const format = spec.format ?? formatOf(files[0] as string) ?? (files[0] === '-' ? 'csv' : undefined);
@@ -88,10 +91,14 @@ export function openOutput(spec: OutputSpec): DatasetWriter {
   return output === '-' ? new StreamWriter('stdout', process.stdout, rows) : new TextFileWriter(output, rows);
 }
 
-/** Rejected rows go beside a file output, else into the working folder. */
 export function openRejects(output: string, rejects?: string): RejectsLog {
-  if (rejects) return new JsonlRejectsFile(rejects);
-  if (output === '-') return new JsonlRejectsFile(join('.', 'tetra-batch.rejects.jsonl'));
-  if (isDatabase(output)) return new JsonlRejectsFile(join('.', `${new URL(output).searchParams.get('table') ?? 'tetra-batch'}.rejects.jsonl`));
-  return new JsonlRejectsFile(join(dirname(output), `${output.split('/').pop()}.rejects.jsonl`));
+  return new JsonlRejectsFile(rejectsPath(output, rejects));
+}
+
+/** Rejected rows go beside a file output, else into the working folder. */
+export function rejectsPath(output: string, rejects?: string): string {
+  if (rejects) return rejects;
+  if (output === '-') return join('.', 'tetra-batch.rejects.jsonl');
+  if (isDatabase(output)) return join('.', `${new URL(output).searchParams.get('table') ?? 'tetra-batch'}.rejects.jsonl`);
+  return rejectsPathFor(output);
 }

@@ -1,5 +1,6 @@
 import { readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { jobFileRole, type JobFileNames } from '../adapters/io/job-files.ts';
 import { TetraError } from '../core/index.ts';
 
 const DATA_EXTENSIONS = /\.(csv|tsv|jsonl|ndjson|parquet|pq)(\.gz)?$/i;
@@ -8,27 +9,44 @@ const DATA_EXTENSIONS = /\.(csv|tsv|jsonl|ndjson|parquet|pq)(\.gz)?$/i;
  * The files an `--input` names, in a fixed order (by name), so every run
  * and every shard sees the same sequence: a file, a folder (its data
  * files), or a glob in the last path segment (`data/part-*.csv`).
+ *
+ * `own` are the files the job itself writes. A folder or glob never lists
+ * them: an output written into the input folder would otherwise be read
+ * back by the next run (and change the input's stamps, so it could not
+ * even resume). An input file that is one of them is refused.
  */
-export async function inputFiles(input: string): Promise<string[]> {
+export async function inputFiles(input: string, own: JobFileNames = {}): Promise<string[]> {
   if (input === '-') return ['-'];
-  if (/[*?[]/.test(basename(input))) return matchGlob(input);
+  if (/[*?[]/.test(basename(input))) return matchGlob(input, own);
   const info = await stat(input).catch(() => undefined);
   if (!info) throw new TetraError('INPUT_UNREADABLE', `${input}: no such file or folder`, { file: input });
-  if (info.isFile()) return [input];
-  const names = (await readdir(input)).filter((n) => DATA_EXTENSIONS.test(n) && !n.startsWith('.')).sort();
-  if (names.length === 0) throw new TetraError('INPUT_UNREADABLE', `${input}: the folder holds no CSV, JSON Lines or Parquet files`, { file: input });
+  if (info.isFile()) {
+    refuseOwnFile(input, own);
+    return [input];
+  }
+  const data = (await readdir(input)).filter((n) => DATA_EXTENSIONS.test(n) && !n.startsWith('.'));
+  const names = data.filter((n) => jobFileRole(own, join(input, n)) === undefined).sort();
+  if (names.length === 0) throw new TetraError('INPUT_UNREADABLE', `${input}: the folder holds no CSV, JSON Lines or Parquet files${data.length > 0 ? ' besides the files this job writes' : ''}`, { file: input });
   return names.map((n) => join(input, n));
 }
 
-async function matchGlob(pattern: string): Promise<string[]> {
+function refuseOwnFile(input: string, own: JobFileNames): void {
+  const role = jobFileRole(own, input);
+  if (role === undefined) return;
+  const named = role === 'rejects file' ? `--rejects ${own.rejects}` : role === 'summary file' ? `--summary ${own.summary}` : `--output ${own.output}`;
+  throw new TetraError('CONFIG_INVALID', `--input ${input} is this job's own ${role} (${named}): a job cannot read a file it writes; give another --input or --output`, { file: input, field: 'input' });
+}
+
+async function matchGlob(pattern: string, own: JobFileNames): Promise<string[]> {
   const folder = dirname(pattern);
   if (/[*?[]/.test(folder)) throw new TetraError('INPUT_UNREADABLE', `${pattern}: wildcards are supported in the file name only, not in folders`, { file: pattern });
   const regex = globToRegex(basename(pattern));
   const names = await readdir(folder).catch((e: unknown) => {
     throw new TetraError('INPUT_UNREADABLE', `${folder}: cannot be listed (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { file: folder, cause: e });
   });
-  const matched = names.filter((n) => regex.test(n)).sort();
-  if (matched.length === 0) throw new TetraError('INPUT_UNREADABLE', `${pattern}: no file matches`, { file: pattern });
+  const all = names.filter((n) => regex.test(n));
+  const matched = all.filter((n) => jobFileRole(own, join(folder, n)) === undefined).sort();
+  if (matched.length === 0) throw new TetraError('INPUT_UNREADABLE', `${pattern}: no file matches${all.length > 0 ? ' besides the files this job writes' : ''}`, { file: pattern });
   return matched.map((n) => join(folder, n));
 }
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import type { JobFileNames } from '../adapters/io/job-files.ts';
 import { TetraError, type ModelRepository } from '../core/index.ts';
 import { inputFiles } from './input-files.ts';
 
@@ -30,9 +31,9 @@ export function inputLocation(input: string): string {
  * the files to hash them would cost as much as the job; a database or stdin
  * has no such stamp.
  */
-export async function inputStamps(input: string): Promise<readonly (readonly [string, number, number])[] | undefined> {
+export async function inputStamps(input: string, own?: JobFileNames): Promise<readonly (readonly [string, number, number])[] | undefined> {
   if (input === '-' || /^postgres(ql)?:\/\//i.test(input)) return undefined;
-  const files = await inputFiles(input);
+  const files = await inputFiles(input, own);
   return Promise.all(files.map(async (file) => {
     const info = await stat(file).catch((error: unknown) => {
       throw new TetraError('INPUT_UNREADABLE', `${file}: cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, { file, cause: error });

@@ -20,7 +20,8 @@ serve answers HTTP (Open Inference Protocol v2, /v1 records API, SageMaker
 batch scores a dataset in chunks, resumably: killed and started again with
 the same arguments it goes on after its last committed chunk.
   <source>  a CSV, JSON Lines or Parquet file (.gz for gzip), a folder or a
-            glob of them (data/part-*.csv), postgres://...?table=s.t or
+            glob of them (data/part-*.csv; never the job's own output,
+            rejects or summary), postgres://...?table=s.t or
             ?query=SELECT..., or - for stdin
   <target>  a .csv, .jsonl or .parquet file, postgres://...?table=s.t, or -
   --keep-columns a,b|all   input columns copied into the output (ids, keys)
@@ -33,7 +34,8 @@ the same arguments it goes on after its last committed chunk.
   --shard i/N              this process's part: by file, row range or --shard-key COL
   --input-format, --output-format csv|jsonl|parquet (default: from the name)
   --if-exists fail|append|replace   a database table that already holds rows
-  --force                  start over even if the output holds a finished job
+  --force                  start over, forgetting the earlier job at the output (even a
+                           finished one); a job still writing it keeps it (JOB_LOCKED)
   --summary FILE           the JSON summary (default <target>.summary.json)
   --progress bar|log|none  (default: bar on a terminal, log lines otherwise)
   Exit codes: 0 done, 3 done with rejected rows, 1 failed, 2 wrong usage.

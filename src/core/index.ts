@@ -16,6 +16,7 @@ export { HotCounter, type CounterChild } from './telemetry/hot-counter.ts';
 export { HotHistogram, type HistogramChild } from './telemetry/hot-histogram.ts';
 export { tetraConfigSchema, type TetraConfig } from './config/server-config.ts';
 export { batchJobSchema, type BatchJobConfig } from './config/batch-job-config.ts';
+export { sagemakerSchema, type SagemakerConfig, type BatchStrategy } from './config/sagemaker-config.ts';
 export { loadTetraConfig, type ConfigSources } from './config/load-tetra-config.ts';
 export { parseByteSize } from './config/byte-size.ts';
 export { rolloutSchema, type RolloutConfig } from './rollout/rollout-config.ts';

@@ -1,6 +1,7 @@
 import { access, open, type FileHandle } from 'node:fs/promises';
 import { TetraError, type DatasetWriter, type JobManifest, type OutputChunk, type OutputColumn } from '../../core/index.ts';
-import { AppendFile, manifestPathFor, partialPathFor, publishFile, readManifestFile, writeManifestFile } from './job-files.ts';
+import { AppendFile, manifestPathFor, partialPathFor, publishFile, readManifestFile, removeManifestFile, writeManifestFile } from './job-files.ts';
+import { OutputLock } from './output-lock.ts';
 import { encodeFooter, MAGIC, type RowGroupState } from './parquet-footer.ts';
 import { columnsOf, encodeColumnChunk } from './parquet-page.ts';
 
@@ -25,6 +26,7 @@ export interface ParquetWriterState {
 export class ParquetFileWriter implements DatasetWriter {
   readonly resumable = true;
   private file?: AppendFile;
+  private outputLock?: OutputLock;
   private columns: readonly OutputColumn[] = [];
   private rowGroups: RowGroupState[] = [];
   private rowsWritten = 0;
@@ -35,8 +37,16 @@ export class ParquetFileWriter implements DatasetWriter {
     private readonly options: { readonly pageRows?: number } = {},
   ) {}
 
+  async lock(): Promise<void> {
+    this.outputLock ??= await OutputLock.acquire(this.name);
+  }
+
   readManifest(): Promise<JobManifest | undefined> {
     return readManifestFile(manifestPathFor(this.name));
+  }
+
+  discardManifest(): Promise<void> {
+    return removeManifestFile(manifestPathFor(this.name));
   }
 
   async open(columns: readonly OutputColumn[], resume?: JobManifest): Promise<void> {
@@ -85,8 +95,14 @@ export class ParquetFileWriter implements DatasetWriter {
   }
 
   async close(): Promise<void> {
-    await this.file?.close();
-    this.file = undefined;
+    const lock = this.outputLock;
+    this.outputLock = undefined;
+    try {
+      await this.file?.close();
+      this.file = undefined;
+    } finally {
+      await lock?.release();
+    }
   }
 
   private state(bytes: number): ParquetWriterState {

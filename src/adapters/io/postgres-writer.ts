@@ -28,6 +28,8 @@ interface WriterState {
   readonly rows: number;
   /** The table was empty (or emptied by 'replace') when the job began: then it holds this job's rows only. */
   readonly startedEmpty: boolean;
+  /** A forced start replaced this job: its rows are leftovers, never a job to resume or call done. */
+  readonly discarded?: true;
 }
 
 /**
@@ -38,8 +40,9 @@ interface WriterState {
  *
  * Emptying the table ('replace', or discarding the rows of an earlier
  * unfinished run) is done in the first commit's transaction, never at open:
- * a job killed before that commit leaves the table and the earlier manifest
- * as they were, and simply starts again.
+ * a job killed before that commit leaves the table as it was, and simply
+ * starts again. A forced start marks the earlier manifest discarded first,
+ * so that rerun starts over too instead of finding the earlier job done.
  *
  * Rows are visible to readers as they commit; the manifest's `finished`
  * says when the output is complete. One writer per output: open() takes a
@@ -76,11 +79,44 @@ export class PostgresWriter implements DatasetWriter {
     this.connection = options;
   }
 
+  /** Takes the output's advisory lock before the manifest is read (open() takes it again, which a session may). */
+  async lock(): Promise<void> {
+    try {
+      await this.takeLock(await this.session());
+    } catch (error) {
+      await this.close();
+      throw this.failure(error);
+    }
+  }
+
   async readManifest(): Promise<JobManifest | undefined> {
     const client = await this.session();
     try {
-      return await readManifestRow(client, this.table, this.key);
+      const stored = await readManifestRow(client, this.table, this.key);
+      return stored && !writerStateOf(stored)?.discarded ? stored : undefined;
     } catch (error) {
+      throw this.failure(error);
+    }
+  }
+
+  /**
+   * Marks the stored manifest discarded rather than deleting it: until the
+   * new job's first commit empties the table, it still holds the earlier
+   * job's rows, and a fresh start may drop them only if the manifest says
+   * whose they are (see holdsOnlyLeftovers).
+   */
+  async discardManifest(): Promise<void> {
+    const client = await this.session();
+    try {
+      await client.query('BEGIN');
+      const earlier = await readManifestRow(client, this.table, this.key, true);
+      if (earlier && !writerStateOf(earlier)?.discarded) {
+        const writer = { ...writerStateOf(earlier), discarded: true };
+        await writeManifestRow(client, this.table, this.key, { ...earlier, finished: false, writer, updatedAt: new Date().toISOString() });
+      }
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
       throw this.failure(error);
     }
   }
@@ -90,7 +126,7 @@ export class PostgresWriter implements DatasetWriter {
     if (columns.length === 0 || names.size !== columns.length) throw new TetraError('INTERNAL', `${this.name}: output columns must be non-empty and distinct`);
     const client = await this.session();
     try {
-      await this.lock(client);
+      await this.takeLock(client);
       await ensureManifestTable(client, this.table);
       const existing = await existingColumns(client, this.table, this.name);
       if (existing) checkCompatible(existing, columns, this.name);
@@ -205,10 +241,10 @@ export class PostgresWriter implements DatasetWriter {
     return this.client;
   }
 
-  private async lock(client: Client): Promise<void> {
+  private async takeLock(client: Client): Promise<void> {
     const result = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [`tetra-batch-output:${this.key}`]);
     if (result.rows[0]?.ok !== true) {
-      throw new TetraError('OUTPUT_FAILED', `${this.name}: another job is writing to this table (it holds its advisory lock); wait for it to end`);
+      throw new TetraError('JOB_LOCKED', `${this.name}: another job is writing to this table (it holds its advisory lock); wait for it to end`, { retriable: true });
     }
   }
 
@@ -243,6 +279,6 @@ export class PostgresWriter implements DatasetWriter {
 
 function writerStateOf(manifest: JobManifest): WriterState | undefined {
   const state = manifest.writer as Partial<WriterState> | undefined;
-  if (typeof state?.rows !== 'number' || typeof state.startedEmpty !== 'boolean') return undefined;
-  return { rows: state.rows, startedEmpty: state.startedEmpty };
+  if (typeof state?.rows !== 'number' || typeof state.startedEmpty !== 'boolean') return state?.discarded === true ? { rows: 0, startedEmpty: false, discarded: true } : undefined;
+  return { rows: state.rows, startedEmpty: state.startedEmpty, ...(state.discarded === true ? { discarded: true } : {}) };
 }

@@ -13,9 +13,14 @@ export class StreamWriter implements DatasetWriter {
 
   constructor(readonly name: string, private readonly stream: Writable, private readonly format: RowFormat) {}
 
+  /** Nothing to guard: every run writes its own stream. */
+  async lock(): Promise<void> {}
+
   async readManifest(): Promise<JobManifest | undefined> {
     return undefined;
   }
+
+  async discardManifest(): Promise<void> {}
 
   async open(columns: readonly OutputColumn[]): Promise<void> {
     this.columns = columns;

@@ -1,7 +1,8 @@
 import { stat } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 import type { DatasetWriter, JobManifest, OutputChunk, OutputColumn } from '../../core/index.ts';
-import { AppendFile, manifestPathFor, partialPathFor, publishFile, readManifestFile, writeManifestFile } from './job-files.ts';
+import { AppendFile, manifestPathFor, partialPathFor, publishFile, readManifestFile, removeManifestFile, writeManifestFile } from './job-files.ts';
+import { OutputLock } from './output-lock.ts';
 import type { RowFormat } from './text-row-format.ts';
 
 /** What a text output needs to resume: the bytes that belong to committed chunks. */
@@ -19,13 +20,22 @@ interface TextWriterState {
 export class TextFileWriter implements DatasetWriter {
   readonly resumable = true;
   private file?: AppendFile;
+  private outputLock?: OutputLock;
   private columns: readonly OutputColumn[] = [];
   private headerWritten = false;
 
   constructor(readonly name: string, private readonly format: RowFormat, private readonly gzip = name.endsWith('.gz')) {}
 
+  async lock(): Promise<void> {
+    this.outputLock ??= await OutputLock.acquire(this.name);
+  }
+
   readManifest(): Promise<JobManifest | undefined> {
     return readManifestFile(manifestPathFor(this.name));
+  }
+
+  discardManifest(): Promise<void> {
+    return removeManifestFile(manifestPathFor(this.name));
   }
 
   async open(columns: readonly OutputColumn[], resume?: JobManifest): Promise<void> {
@@ -60,8 +70,14 @@ export class TextFileWriter implements DatasetWriter {
   }
 
   async close(): Promise<void> {
-    await this.file?.close();
-    this.file = undefined;
+    const lock = this.outputLock;
+    this.outputLock = undefined;
+    try {
+      await this.file?.close();
+      this.file = undefined;
+    } finally {
+      await lock?.release();
+    }
   }
 
   /**

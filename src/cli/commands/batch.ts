@@ -4,8 +4,9 @@ import { TextDatasetReader } from '../../adapters/io/text-dataset-reader.ts';
 import { ParquetReader } from '../../adapters/io/parquet-reader.ts';
 import { ParquetRangeScoring, TextPieceScoring } from '../batch-threads.ts';
 import { EXIT_CODES, ProgressReporter, formatSummary, parseRejectLimit, parseShard, runBatchJob, type BatchSummary, type ProgressStyle } from '../../modes/batch/index.ts';
+import { summaryPathFor, type JobFileNames } from '../../adapters/io/job-files.ts';
 import type { IfExists } from '../../adapters/io/postgres-writer.ts';
-import { openInput, openOutput, openRejects, type DatasetFormat } from '../dataset-io.ts';
+import { isDatabase, openInput, openOutput, openRejects, rejectsPath, type DatasetFormat } from '../dataset-io.ts';
 import { inputLocation, inputStamps, modelDigest } from '../job-identity.ts';
 import { openModel } from '../open-model.ts';
 import { writeErr } from '../output.ts';
@@ -72,11 +73,17 @@ export async function runBatch(options: BatchOptions, signal?: AbortSignal): Pro
   const maxRejects = options.maxRejects ? parseRejectLimit(options.maxRejects) : undefined;
   const { name, repository, service } = await openModel(options.model, options.repo, options.version);
   const progress = new ProgressReporter(process.stderr, options.progress ?? (options.job && !process.stderr.isTTY ? 'log' : undefined));
+  const summaryPath = options.summary ?? (options.output === '-' || isDatabase(options.output) ? undefined : summaryPathFor(options.output));
+  const own: JobFileNames = {
+    output: options.output === '-' || isDatabase(options.output) ? undefined : options.output,
+    rejects: rejectsPath(options.output, options.rejects),
+    summary: summaryPath,
+  };
   let summary: BatchSummary;
   try {
-    const inputFiles = await inputStamps(options.input);
+    const inputFiles = await inputStamps(options.input, own);
     const model = await modelDigest(repository, name, options.version);
-    const reader = await openInput({ input: options.input, format: options.inputFormat, delimiter: options.delimiter, shard, shardKey: options.shardKey });
+    const reader = await openInput({ input: options.input, format: options.inputFormat, delimiter: options.delimiter, shard, shardKey: options.shardKey, own });
     // Parquet decodes fast enough on the main thread that shipping rows back from workers costs more than it saves (bench/batch).
     const workers = options.workers ?? (reader instanceof ParquetReader ? 0 : availableParallelism());
     const workerModel = { repo: options.repo, target: options.model };
@@ -101,8 +108,8 @@ export async function runBatch(options: BatchOptions, signal?: AbortSignal): Pro
     progress.done();
     await repository.close();
   }
-  const summaryPath = options.summary ?? (options.output === '-' || /^postgres/i.test(options.output) ? undefined : `${options.output}.summary.json`);
-  if (summaryPath && summary.status !== 'already-done') {
+  // A job refused by another's lock never owned the output: the summary beside it is the other job's to write.
+  if (summaryPath && summary.status !== 'already-done' && summary.error?.code !== 'JOB_LOCKED') {
     try {
       await writeFile(summaryPath, JSON.stringify(summary, null, 2) + '\n');
     } catch (error) {

@@ -15,15 +15,26 @@ const ENV_ALIASES: Record<string, string[]> = {
   TETRA_LOG_LEVEL: ['logging', 'level'],
   // The SageMaker container contract names the port the container must listen on,
   SAGEMAKER_BIND_TO_PORT: ['server', 'port'],
-  // and, in Batch Transform, the largest payload it will send (MaxPayloadInMB).
+  // and, in Batch Transform, the largest payload it will send (MaxPayloadInMB),
   SAGEMAKER_MAX_PAYLOAD_IN_MB: ['server', 'body_limit'],
+  // that it runs a transform job, and the job's BatchStrategy and MaxConcurrentTransforms.
+  SAGEMAKER_BATCH: ['sagemaker', 'batch'],
+  SAGEMAKER_BATCH_STRATEGY: ['sagemaker', 'batch_strategy'],
+  SAGEMAKER_MAX_CONCURRENT_TRANSFORMS: ['sagemaker', 'max_concurrent_transforms'],
 };
-/** SageMaker variables whose value is not the setting's own: converted (or refused) here. */
+/**
+ * SageMaker variables whose value is not the setting's own: converted (or
+ * refused) here. `undefined` = the variable sets nothing, the setting is
+ * left to the other sources.
+ */
 const ENV_CONVERSIONS: Record<string, (raw: string, name: string) => unknown> = {
   SAGEMAKER_MAX_PAYLOAD_IN_MB: payloadMegabytes,
+  SAGEMAKER_BATCH: batchFlag,
+  SAGEMAKER_BATCH_STRATEGY: (raw) => raw.trim() || undefined,
+  SAGEMAKER_MAX_CONCURRENT_TRANSFORMS: concurrentTransforms,
 };
-/** Variables of the SageMaker contract: they beat TETRA_* ones (SageMaker decides port and payload size). */
-const SAGEMAKER_SETTINGS = new Set(['SAGEMAKER_BIND_TO_PORT', 'SAGEMAKER_MAX_PAYLOAD_IN_MB']);
+/** Variables of the SageMaker contract: they beat TETRA_* ones (SageMaker decides port, payload size and how it sends records). */
+const SAGEMAKER_SETTINGS = new Set(['SAGEMAKER_BIND_TO_PORT', 'SAGEMAKER_MAX_PAYLOAD_IN_MB', 'SAGEMAKER_BATCH', 'SAGEMAKER_BATCH_STRATEGY', 'SAGEMAKER_MAX_CONCURRENT_TRANSFORMS']);
 const LIST_SETTINGS = new Set(['server.api_keys', 'server.cors_origins']);
 
 export interface ConfigSources {
@@ -78,8 +89,9 @@ async function readConfigFile(file: string, required: boolean): Promise<Json> {
  * When two variables set one setting, the more specific wins, whatever
  * their order in the environment: `TETRA_SECTION__KEY`, then the `TETRA_*`
  * shorthands, then the SageMaker ones (SageMaker only reaches the container
- * on SAGEMAKER_BIND_TO_PORT, and sends payloads up to
- * SAGEMAKER_MAX_PAYLOAD_IN_MB whatever Tetra's own limit says).
+ * on SAGEMAKER_BIND_TO_PORT, sends payloads up to
+ * SAGEMAKER_MAX_PAYLOAD_IN_MB whatever Tetra's own limit says, and splits
+ * records and opens connections as the transform job says).
  */
 function envRank(name: string): number {
   if (SAGEMAKER_SETTINGS.has(name)) return 2;
@@ -98,7 +110,36 @@ function payloadMegabytes(raw: string, name: string): string {
   const why = mb === 0
     ? 'is 0 (payloads of any size, sent chunked), but Tetra reads a request body into memory and needs a bound; set MaxPayloadInMB to 1-100'
     : `must be a whole number of megabytes, got ${JSON.stringify(raw)}`;
-  throw new TetraError('CONFIG_INVALID', `invalid configuration: server.body_limit (from ${name}): ${name} ${why}`, { path: 'server.body_limit' });
+  throw envError(name, why);
+}
+
+/** SAGEMAKER_BATCH: true/false or 1/0, in any case; empty sets nothing. */
+function batchFlag(raw: string, name: string): boolean | undefined {
+  const text = raw.trim().toLowerCase();
+  if (text === '') return undefined;
+  if (text === 'true' || text === '1') return true;
+  if (text === 'false' || text === '0') return false;
+  throw envError(name, `must be true or false, got ${JSON.stringify(raw)}`);
+}
+
+/**
+ * SAGEMAKER_MAX_CONCURRENT_TRANSFORMS: a whole number of requests. 0 is how
+ * a job leaves the choice to the container, so it sets nothing: tetra.yaml
+ * (or TETRA_SAGEMAKER__MAX_CONCURRENT_TRANSFORMS), else one per CPU core.
+ */
+function concurrentTransforms(raw: string, name: string): number | undefined {
+  const text = raw.trim();
+  if (text === '') return undefined;
+  const value = /^\d+$/.test(text) ? Number(text) : NaN;
+  if (value === 0) return undefined;
+  if (Number.isSafeInteger(value)) return value;
+  throw envError(name, `must be a whole number of requests (0 = the container decides), got ${JSON.stringify(raw)}`);
+}
+
+/** A refused SageMaker variable, named with the setting it stands for. */
+function envError(name: string, why: string): TetraError {
+  const path = (ENV_ALIASES[name] ?? []).join('.');
+  return new TetraError('CONFIG_INVALID', `invalid configuration: ${path} (from ${name}): ${name} ${why}`, { path });
 }
 
 /** `TETRA_SERVER__PORT=9000` -> server.port = 9000; values are read as YAML scalars ("9000" is a number). */
@@ -110,7 +151,9 @@ function fromEnv(env: NodeJS.ProcessEnv, origin: Map<string, string>): Json {
     if (!path) continue;
     const key = path.join('.');
     const convert = Object.hasOwn(ENV_CONVERSIONS, name) ? ENV_CONVERSIONS[name] : undefined;
-    setPath(out, path, convert ? convert(raw, name) : LIST_SETTINGS.has(key) ? raw.split(',').map((s) => s.trim()).filter(Boolean) : scalar(raw));
+    const value = convert ? convert(raw, name) : LIST_SETTINGS.has(key) ? raw.split(',').map((s) => s.trim()).filter(Boolean) : scalar(raw);
+    if (value === undefined) continue;
+    setPath(out, path, value);
     origin.set(key, name);
   }
   return out;

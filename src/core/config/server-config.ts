@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { byteSize } from './byte-size.ts';
 import { durationMs } from './duration.ts';
 import { batchJobSchema, jobName } from './batch-job-config.ts';
+import { sagemakerSchema } from './sagemaker-config.ts';
 
 const batchingDefaults = z.strictObject({
   max_batch_size: z.number().int().min(1).default(64),
@@ -46,6 +47,8 @@ export const tetraConfigSchema = z.strictObject({
   feature_stores: z.record(z.string(), featureStore).default({}),
   /** Named batch jobs: `tetra batch <job>`, and `tetra schedule` for those with a schedule. */
   jobs: z.record(jobName, batchJobSchema).default({}),
+  /** The SageMaker Batch Transform contract (also set by the SAGEMAKER_* variables). */
+  sagemaker: sagemakerSchema.default(sagemakerSchema.parse({})),
   logging: z.strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') }).default({ level: 'info' }),
 });
 

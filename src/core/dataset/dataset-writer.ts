@@ -46,8 +46,20 @@ export interface DatasetWriter {
   readonly name: string;
   /** False for outputs that cannot be resumed (stdout): every run starts over. */
   readonly resumable: boolean;
+  /**
+   * Keeps every other job off this output until `close`: a second job
+   * fails at once with JOB_LOCKED. Taken before the manifest is read, so
+   * what a job learns of the output stays true while it runs.
+   */
+  lock(): Promise<void>;
   /** The manifest an earlier run left at this output, if any. */
   readManifest(): Promise<JobManifest | undefined>;
+  /**
+   * Durably forgets the earlier job at this output (a forced start): a run
+   * killed before its first commit must not leave a manifest that says the
+   * earlier job finished, or a rerun would report its output as done.
+   */
+  discardManifest(): Promise<void>;
   /**
    * Prepares to write `columns`: from scratch (discarding an earlier run's
    * leftovers), or after `resume`'s last committed chunk.
@@ -57,6 +69,6 @@ export interface DatasetWriter {
   commit(chunk: OutputChunk, manifest: JobManifest): Promise<JobManifest>;
   /** Makes the output appear complete (rename, footer) and stores the finished manifest. */
   finish(manifest: JobManifest): Promise<void>;
-  /** Releases files and connections without finishing; what was committed stays. */
+  /** Releases files, connections and the lock without finishing; what was committed stays. */
   close(): Promise<void>;
 }

@@ -46,6 +46,7 @@ export const ERROR_CODES = {
   INPUT_UNREADABLE: { status: 400, retriable: false, summary: 'an input file or table could not be opened or read' },
   OUTPUT_FAILED: { status: 500, retriable: true, summary: 'the output could not be written' },
   JOB_MISMATCH: { status: 409, retriable: false, summary: 'an unfinished job at this output was started with different arguments' },
+  JOB_LOCKED: { status: 409, retriable: true, summary: 'another job is writing to this output' },
   JOB_TOO_MANY_REJECTS: { status: 422, retriable: false, summary: 'more input rows were rejected than the job allows' },
 
   // Tetra or the model failed.

@@ -121,6 +121,8 @@ class BatchRun {
 
   async execute(): Promise<BatchSummary> {
     const { spec } = this;
+    // Before anything is read: a second job at this output fails at once, and what this one learns of the output stays true.
+    await spec.writer.lock();
     const meta = spec.service.metadata(spec.model, spec.version);
     this.meta = meta;
     const input = await spec.reader.columns();
@@ -138,6 +140,8 @@ class BatchRun {
       this.manifest = previous;
       return this.summary('already-done');
     }
+    // Durably, before the first row is scored: a forced run killed before its first commit must not leave the earlier job looking done.
+    if (spec.force && spec.writer.resumable) await spec.writer.discardManifest();
     await this.begin(fingerprint, previous);
     await this.pipeline();
     return this.end();

@@ -11,6 +11,7 @@ import { healthRoutes, OPEN_PATHS } from './routes/health-routes.ts';
 import { opsRoutes } from './routes/ops-routes.ts';
 import { oipRoutes } from './routes/oip-routes.ts';
 import { recordsRoutes } from './routes/records-routes.ts';
+import { sagemakerBatchSettings } from './routes/sagemaker-batch.ts';
 import { sagemakerRoutes, type CsvRows } from './routes/sagemaker-routes.ts';
 
 export interface OnlineServerOptions {
@@ -18,6 +19,8 @@ export interface OnlineServerOptions {
   readonly repository: ModelRepository;
   readonly telemetry: Telemetry;
   readonly server: TetraConfig['server'];
+  /** The SageMaker Batch Transform settings (tetra.yaml `sagemaker`). */
+  readonly sagemaker: TetraConfig['sagemaker'];
   readonly logger: Logger;
   /** CSV parsing for SageMaker `text/csv` invocations (an adapter, injected). */
   readonly csvRows: CsvRows;
@@ -69,7 +72,7 @@ export function createOnlineServer(options: OnlineServerOptions): OnlineServer {
   healthRoutes(app, ready);
   oipRoutes(app, service, repository);
   recordsRoutes(app, service, repository);
-  sagemakerRoutes(app, service, repository, options.csvRows);
+  sagemakerRoutes(app, service, repository, options.csvRows, sagemakerBatchSettings(options.sagemaker));
   opsRoutes(app, telemetry);
   return {
     app,

@@ -223,7 +223,7 @@ test('resuming from a manifest the table does not hold fails; a second writer on
   const first = writer({ url });
   await first.open(JOB_COLUMNS);
   await first.commit(jobChunk(0), jobManifest(1));
-  await assert.rejects(writer({ url }).open(JOB_COLUMNS), isError('OUTPUT_FAILED', (e) => /another job is writing/.test(e.message)));
+  await assert.rejects(writer({ url }).open(JOB_COLUMNS), isError('JOB_LOCKED', (e) => /another job is writing/.test(e.message)));
   await first.close();
   const stale = { ...jobManifest(3), writer: { rows: 3 * JOB_CHUNK_ROWS, startedEmpty: true } };
   await assert.rejects(writer({ url }).open(JOB_COLUMNS, stale), isError('OUTPUT_FAILED', (e) => /cannot resume a job at 3 chunks/.test(e.message) && /one with 1 chunks/.test(e.message)));

@@ -1,11 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { TetraError, loadTetraConfig } from '../../../src/core/index.ts';
+import { join } from 'node:path';
+import { buildServing } from '../../../src/cli/build-serving.ts';
+import { TetraError, loadTetraConfig, tetraConfigSchema } from '../../../src/core/index.ts';
 import { executionParameters, sagemakerBatchSettings } from '../../../src/modes/online/routes/sagemaker-batch.ts';
 import { FRAUD_REPO, SAMPLE_FEATURE_ROWS, SAMPLE_RECORDS, closeToExpected } from '../../helpers/fraud-sample.ts';
 import { jsModel, writeRepo } from '../../helpers/js-model-repo.ts';
 import { startServer, type RunningServer } from '../../helpers/online-server.ts';
+import { tempDir } from '../../helpers/temp-dir.ts';
 
 const MIB = 1024 * 1024;
 
@@ -21,32 +25,26 @@ export async function predict(batch) {
 };
 const REPO = writeRepo({ doubler: { versions: { '1': jsModel('x * 2') } }, subtract: { versions: { '1': SUBTRACT } } });
 
-/** Starts a server as a Batch Transform container: the SAGEMAKER_* variables are read when the routes are built. */
-async function startBatchServer(env: Record<string, string>, settings: Record<string, unknown>): Promise<RunningServer> {
-  const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
-  Object.assign(process.env, env);
-  try {
-    return await startServer(settings);
-  } finally {
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-  }
+/** Starts a server as a Batch Transform container, with tetra.yaml's `sagemaker` settings. */
+function startBatchServer(sagemaker: Record<string, unknown>, settings: Record<string, unknown>): Promise<RunningServer> {
+  return startServer({ ...settings, sagemaker: { batch: true, ...sagemaker } });
 }
 
-const batch = await startBatchServer(
-  { SAGEMAKER_BATCH: 'true', SAGEMAKER_BATCH_STRATEGY: 'MULTI_RECORD', SAGEMAKER_MAX_CONCURRENT_TRANSFORMS: '4' },
-  { repository: REPO, server: { body_limit: '2mb' } },
-);
+const batch = await startBatchServer({ batch_strategy: 'MULTI_RECORD', max_concurrent_transforms: 4 }, { repository: REPO, server: { body_limit: '2mb' } });
 
 async function invoke(url: string, body: string, headers: Record<string, string>): Promise<{ status: number; type: string; text: string }> {
   const res = await fetch(`${url}/invocations`, { method: 'POST', headers, body });
   return { status: res.status, type: res.headers.get('content-type') ?? '', text: await res.text() };
 }
 
-function configError(promise: Promise<unknown>, message: RegExp): Promise<void> {
-  return assert.rejects(promise, (e: unknown) => TetraError.is(e) && e.code === 'CONFIG_INVALID' && message.test(e.message));
+function configError(promise: Promise<unknown>, message: RegExp, path?: string): Promise<void> {
+  return assert.rejects(promise, (e: unknown) => {
+    assert.ok(TetraError.is(e), String(e));
+    assert.equal(e.code, 'CONFIG_INVALID');
+    assert.match(e.message, message);
+    if (path !== undefined) assert.equal(e.where.path, path);
+    return true;
+  });
 }
 
 test('SAGEMAKER_MAX_PAYLOAD_IN_MB is the body limit in MiB, over TETRA_* in any order; flags still win', async () => {
@@ -61,27 +59,60 @@ test('SAGEMAKER_MAX_PAYLOAD_IN_MB is the body limit in MiB, over TETRA_* in any 
   await configError(limit({ SAGEMAKER_MAX_PAYLOAD_IN_MB: 'lots' }), /got "lots"/);
 });
 
-test('batch settings: SAGEMAKER_BATCH, SAGEMAKER_BATCH_STRATEGY, SAGEMAKER_MAX_CONCURRENT_TRANSFORMS and their defaults', () => {
-  assert.deepEqual(sagemakerBatchSettings({}), { batch: false, strategy: 'MULTI_RECORD', maxConcurrentTransforms: availableParallelism() });
-  assert.equal(sagemakerBatchSettings({ SAGEMAKER_BATCH: 'true' }).batch, true);
-  assert.equal(sagemakerBatchSettings({ SAGEMAKER_BATCH: 'TRUE' }).batch, true);
-  assert.equal(sagemakerBatchSettings({ SAGEMAKER_BATCH: 'false' }).batch, false);
-  assert.equal(sagemakerBatchSettings({ SAGEMAKER_BATCH_STRATEGY: 'SINGLE_RECORD' }).strategy, 'SINGLE_RECORD');
-  assert.equal(sagemakerBatchSettings({ SAGEMAKER_BATCH_STRATEGY: 'SingleRecord' }).strategy, 'SINGLE_RECORD');
-  assert.equal(sagemakerBatchSettings({ SAGEMAKER_BATCH_STRATEGY: 'MultiRecord' }).strategy, 'MULTI_RECORD');
-  assert.equal(sagemakerBatchSettings({ SAGEMAKER_MAX_CONCURRENT_TRANSFORMS: '16' }).maxConcurrentTransforms, 16);
-  assert.equal(sagemakerBatchSettings({ SAGEMAKER_MAX_CONCURRENT_TRANSFORMS: '0' }).maxConcurrentTransforms, availableParallelism(), '0 leaves the choice to the container');
-  assert.throws(() => sagemakerBatchSettings({ SAGEMAKER_BATCH_STRATEGY: 'ALL' }), /SAGEMAKER_BATCH_STRATEGY must be MULTI_RECORD or SINGLE_RECORD, got "ALL"/);
-  assert.throws(() => sagemakerBatchSettings({ SAGEMAKER_BATCH: 'maybe' }), /SAGEMAKER_BATCH must be true or false/);
-  assert.throws(() => sagemakerBatchSettings({ SAGEMAKER_MAX_CONCURRENT_TRANSFORMS: '-2' }), /SAGEMAKER_MAX_CONCURRENT_TRANSFORMS must be a whole number/);
-  const settings = sagemakerBatchSettings({});
+test('sagemaker settings default to a plain server: no Batch Transform, MULTI_RECORD, one concurrent transform per core', async () => {
+  const config = await loadTetraConfig({ file: null, env: {} });
+  assert.deepEqual(config.sagemaker, { batch: false, batch_strategy: 'MULTI_RECORD' });
+  assert.equal(config.sagemaker.max_concurrent_transforms, undefined, 'the schema leaves the machine-dependent default to the online mode');
+  assert.deepEqual(sagemakerBatchSettings(config.sagemaker), { batch: false, strategy: 'MULTI_RECORD', maxConcurrentTransforms: availableParallelism() });
+  const parsed = tetraConfigSchema.parse({ sagemaker: { batch: true } }).sagemaker;
+  assert.deepEqual(parsed, { batch: true, batch_strategy: 'MULTI_RECORD' }, 'a partial section keeps the other defaults');
+});
+
+test('SAGEMAKER_BATCH, SAGEMAKER_BATCH_STRATEGY and SAGEMAKER_MAX_CONCURRENT_TRANSFORMS map onto sagemaker.*', async () => {
+  const sagemaker = async (env: NodeJS.ProcessEnv, file?: string) => (await loadTetraConfig({ file: file ?? null, env })).sagemaker;
+  for (const [raw, expected] of [['true', true], ['TRUE', true], ['1', true], ['false', false], ['0', false]] as const) {
+    assert.equal((await sagemaker({ SAGEMAKER_BATCH: raw })).batch, expected, `SAGEMAKER_BATCH=${raw}`);
+  }
+  for (const [raw, expected] of [['SINGLE_RECORD', 'SINGLE_RECORD'], ['SingleRecord', 'SINGLE_RECORD'], ['MultiRecord', 'MULTI_RECORD'], ['MULTI_RECORD', 'MULTI_RECORD']] as const) {
+    assert.equal((await sagemaker({ SAGEMAKER_BATCH_STRATEGY: raw })).batch_strategy, expected, `SAGEMAKER_BATCH_STRATEGY=${raw}`);
+  }
+  assert.equal((await sagemaker({ SAGEMAKER_MAX_CONCURRENT_TRANSFORMS: '16' })).max_concurrent_transforms, 16);
+  const zero = await sagemaker({ SAGEMAKER_MAX_CONCURRENT_TRANSFORMS: '0' });
+  assert.equal(zero.max_concurrent_transforms, undefined, '0 leaves the choice to the container');
+  assert.equal(sagemakerBatchSettings(zero).maxConcurrentTransforms, availableParallelism());
+  // The container's choice is its own configuration, when it has one.
+  const file = join(tempDir(), 'tetra.yaml');
+  writeFileSync(file, 'sagemaker:\n  max_concurrent_transforms: 3\n  batch_strategy: SINGLE_RECORD\n');
+  assert.equal((await sagemaker({ SAGEMAKER_MAX_CONCURRENT_TRANSFORMS: '0' }, file)).max_concurrent_transforms, 3);
+  assert.equal((await sagemaker({ SAGEMAKER_MAX_CONCURRENT_TRANSFORMS: '5' }, file)).max_concurrent_transforms, 5, 'a number from the job wins');
+  assert.equal((await sagemaker({ SAGEMAKER_BATCH_STRATEGY: 'MultiRecord' }, file)).batch_strategy, 'MULTI_RECORD');
+  // The generic TETRA_SECTION__KEY rule reaches the section too; the SageMaker variables win over it in any order.
+  const generic = await sagemaker({ TETRA_SAGEMAKER__BATCH: 'true', TETRA_SAGEMAKER__BATCH_STRATEGY: 'SingleRecord', TETRA_SAGEMAKER__MAX_CONCURRENT_TRANSFORMS: '7' });
+  assert.deepEqual(generic, { batch: true, batch_strategy: 'SINGLE_RECORD', max_concurrent_transforms: 7 });
+  assert.equal((await sagemaker({ SAGEMAKER_MAX_CONCURRENT_TRANSFORMS: '2', TETRA_SAGEMAKER__MAX_CONCURRENT_TRANSFORMS: '7' })).max_concurrent_transforms, 2);
+  assert.equal((await sagemaker({ TETRA_SAGEMAKER__BATCH: 'false', SAGEMAKER_BATCH: 'true' })).batch, true);
+});
+
+test('a bad SageMaker setting fails config loading, naming the setting and the variable', async () => {
+  const load = (env: NodeJS.ProcessEnv) => loadTetraConfig({ file: null, env });
+  await configError(load({ SAGEMAKER_BATCH_STRATEGY: 'ALL' }), /sagemaker\.batch_strategy \(from SAGEMAKER_BATCH_STRATEGY\): expected MULTI_RECORD or SINGLE_RECORD.*got "ALL"/, 'sagemaker.batch_strategy');
+  await configError(load({ TETRA_SAGEMAKER__BATCH_STRATEGY: 'EVERY_RECORD' }), /sagemaker\.batch_strategy \(from TETRA_SAGEMAKER__BATCH_STRATEGY\)/, 'sagemaker.batch_strategy');
+  await configError(load({ SAGEMAKER_MAX_CONCURRENT_TRANSFORMS: '-2' }), /sagemaker\.max_concurrent_transforms \(from SAGEMAKER_MAX_CONCURRENT_TRANSFORMS\): SAGEMAKER_MAX_CONCURRENT_TRANSFORMS must be a whole number .*got "-2"/, 'sagemaker.max_concurrent_transforms');
+  await configError(load({ SAGEMAKER_MAX_CONCURRENT_TRANSFORMS: 'many' }), /\(from SAGEMAKER_MAX_CONCURRENT_TRANSFORMS\).*got "many"/, 'sagemaker.max_concurrent_transforms');
+  await configError(load({ SAGEMAKER_MAX_CONCURRENT_TRANSFORMS: '2.5' }), /got "2.5"/, 'sagemaker.max_concurrent_transforms');
+  await configError(load({ SAGEMAKER_BATCH: 'maybe' }), /sagemaker\.batch \(from SAGEMAKER_BATCH\): SAGEMAKER_BATCH must be true or false, got "maybe"/, 'sagemaker.batch');
+  await configError(load({ TETRA_SAGEMAKER__MAX_CONCURRENT_TRANSFORMS: '0' }), /sagemaker\.max_concurrent_transforms \(from TETRA_SAGEMAKER__MAX_CONCURRENT_TRANSFORMS\)/, 'sagemaker.max_concurrent_transforms');
+});
+
+test('MaxPayloadInMB is the body limit in whole MiB, within SageMaker\'s 1-100', () => {
+  const settings = { batch: false, strategy: 'MULTI_RECORD', maxConcurrentTransforms: 1 } as const;
   assert.equal(executionParameters(settings, 6 * MIB).MaxPayloadInMB, 6);
   assert.equal(executionParameters(settings, 6.5 * MIB).MaxPayloadInMB, 6, 'whole MiB the body limit holds');
   assert.equal(executionParameters(settings, 1000 * MIB).MaxPayloadInMB, 100, 'SageMaker takes at most 100');
   assert.equal(executionParameters(settings, 512 * 1024).MaxPayloadInMB, 1, 'never 0, which would ask for unbounded payloads');
 });
 
-test('GET /execution-parameters answers from the SAGEMAKER_* settings and the body limit', async () => {
+test('GET /execution-parameters answers from the sagemaker settings and the body limit', async () => {
   const res = await fetch(`${batch.url}/execution-parameters`);
   assert.equal(res.status, 200);
   assert.match(res.headers.get('content-type') ?? '', /^application\/json/);
@@ -90,9 +121,32 @@ test('GET /execution-parameters answers from the SAGEMAKER_* settings and the bo
   const online = await startServer({ repository: REPO });
   assert.deepEqual(await (await fetch(`${online.url}/execution-parameters`)).json(), { MaxConcurrentTransforms: availableParallelism(), BatchStrategy: 'MULTI_RECORD', MaxPayloadInMB: 8 });
   await online.close();
-  const single = await startBatchServer({ SAGEMAKER_BATCH: 'true', SAGEMAKER_BATCH_STRATEGY: 'SINGLE_RECORD' }, { repository: REPO });
+  const single = await startBatchServer({ batch_strategy: 'SINGLE_RECORD' }, { repository: REPO });
   assert.equal(((await (await fetch(`${single.url}/execution-parameters`)).json()) as { BatchStrategy: string }).BatchStrategy, 'SINGLE_RECORD');
   await single.close();
+});
+
+test('tetra.yaml sagemaker settings and SAGEMAKER_* variables reach GET /execution-parameters over HTTP', async () => {
+  const file = join(tempDir(), 'tetra.yaml');
+  writeFileSync(file, `repository: ${JSON.stringify(REPO)}\nserver:\n  host: 127.0.0.1\n  port: 0\n  reload_interval: 0\n  body_limit: 3mb\nlogging:\n  level: silent\nsagemaker:\n  batch: true\n  batch_strategy: SingleRecord\n  max_concurrent_transforms: 6\n`);
+  const serve = async (env: NodeJS.ProcessEnv): Promise<unknown> => {
+    const serving = await buildServing(await loadTetraConfig({ file, env }));
+    try {
+      await serving.load();
+      const url = (await serving.server.listen()).replace('[::1]', '127.0.0.1');
+      const res = await fetch(`${url}/execution-parameters`);
+      assert.equal(res.status, 200);
+      return await res.json();
+    } finally {
+      await serving.close();
+    }
+  };
+  assert.deepEqual(await serve({}), { MaxConcurrentTransforms: 6, BatchStrategy: 'SINGLE_RECORD', MaxPayloadInMB: 3 });
+  assert.deepEqual(await serve({ SAGEMAKER_MAX_CONCURRENT_TRANSFORMS: '0' }), { MaxConcurrentTransforms: 6, BatchStrategy: 'SINGLE_RECORD', MaxPayloadInMB: 3 }, '0: the container decides');
+  assert.deepEqual(
+    await serve({ SAGEMAKER_BATCH_STRATEGY: 'MultiRecord', SAGEMAKER_MAX_CONCURRENT_TRANSFORMS: '2', SAGEMAKER_MAX_PAYLOAD_IN_MB: '5' }),
+    { MaxConcurrentTransforms: 2, BatchStrategy: 'MULTI_RECORD', MaxPayloadInMB: 5 },
+  );
 });
 
 test('a payload over MaxPayloadInMB gets 413; one just under it is served', async () => {
@@ -125,7 +179,7 @@ test('multi-record CSV without a header: one output line per input line, in orde
 
 test('multi-record CSV of the fraud model, header-less, matches the reference row by row', async () => {
   const rows = SAMPLE_FEATURE_ROWS;
-  const fraud = await startBatchServer({ SAGEMAKER_BATCH: 'true' }, { repository: FRAUD_REPO });
+  const fraud = await startBatchServer({}, { repository: FRAUD_REPO });
   const lines = await invoke(fraud.url, rows.map((r) => r.join(',')).join('\n') + '\n', { 'content-type': 'text/csv', 'x-amzn-sagemaker-target-model': 'fraud-xgb' });
   assert.equal(lines.status, 200, lines.text.slice(0, 200));
   const cells = lines.text.split('\n').map((l) => l.split(','));
@@ -165,7 +219,7 @@ test('JSON: SplitType=Line sends one JSON document per line; arrays are feature 
 });
 
 test('SINGLE_RECORD: one record per request, one line back', async () => {
-  const single = await startBatchServer({ SAGEMAKER_BATCH: 'true', SAGEMAKER_BATCH_STRATEGY: 'SINGLE_RECORD' }, { repository: REPO });
+  const single = await startBatchServer({ batch_strategy: 'SINGLE_RECORD' }, { repository: REPO });
   const csv = await invoke(single.url, '21', { 'content-type': 'text/csv', 'x-amzn-sagemaker-target-model': 'doubler' });
   assert.equal(csv.text, '42');
   const json = await invoke(single.url, '{"x": 4}', { 'content-type': 'application/json', 'x-amzn-sagemaker-target-model': 'doubler' });

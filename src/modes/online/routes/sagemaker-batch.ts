@@ -1,15 +1,13 @@
 import { availableParallelism } from 'node:os';
-import { TetraError } from '../../../core/index.ts';
-
-export type BatchStrategy = 'MULTI_RECORD' | 'SINGLE_RECORD';
+import type { BatchStrategy, SagemakerConfig } from '../../../core/index.ts';
 
 /** What the SageMaker Batch Transform contract tells the container, and what the container answers back. */
 export interface SagemakerBatchSettings {
-  /** Running as a Batch Transform container (SAGEMAKER_BATCH=true). */
+  /** Running as a Batch Transform container (sagemaker.batch, SAGEMAKER_BATCH=true). */
   readonly batch: boolean;
-  /** One record per request, or as many as fit the payload (SAGEMAKER_BATCH_STRATEGY). */
+  /** One record per request, or as many as fit the payload (sagemaker.batch_strategy). */
   readonly strategy: BatchStrategy;
-  /** Parallel /invocations requests wanted (SAGEMAKER_MAX_CONCURRENT_TRANSFORMS). */
+  /** Parallel /invocations requests wanted (sagemaker.max_concurrent_transforms). */
   readonly maxConcurrentTransforms: number;
 }
 
@@ -25,19 +23,16 @@ const MAX_PAYLOAD_MB = 100;
 const MIB = 1024 * 1024;
 
 /**
- * Reads the Batch Transform variables. SageMaker sets them only when the
- * job names them (otherwise it asks GET /execution-parameters), so each has
- * a default: MULTI_RECORD (Tetra batches the records of one request into one
- * model call) and one concurrent request per CPU core (concurrent requests
- * keep the batcher fed while one is being decoded or answered).
- * SAGEMAKER_MAX_PAYLOAD_IN_MB is not read here: it is the server's body
- * limit (see loadTetraConfig).
+ * The settings from tetra.yaml `sagemaker` (where the SAGEMAKER_* variables
+ * land, see loadTetraConfig). Without a MaxConcurrentTransforms: one
+ * concurrent request per CPU core (concurrent requests keep the batcher fed
+ * while one is being decoded or answered).
  */
-export function sagemakerBatchSettings(env: NodeJS.ProcessEnv): SagemakerBatchSettings {
+export function sagemakerBatchSettings(config: SagemakerConfig): SagemakerBatchSettings {
   return {
-    batch: flag(env, 'SAGEMAKER_BATCH'),
-    strategy: strategy(env.SAGEMAKER_BATCH_STRATEGY),
-    maxConcurrentTransforms: positiveInteger(env, 'SAGEMAKER_MAX_CONCURRENT_TRANSFORMS') ?? availableParallelism(),
+    batch: config.batch,
+    strategy: config.batch_strategy,
+    maxConcurrentTransforms: config.max_concurrent_transforms ?? availableParallelism(),
   };
 }
 
@@ -52,31 +47,4 @@ export function executionParameters(settings: SagemakerBatchSettings, bodyLimitB
     BatchStrategy: settings.strategy,
     MaxPayloadInMB: Math.min(MAX_PAYLOAD_MB, Math.max(1, Math.floor(bodyLimitBytes / MIB))),
   };
-}
-
-function flag(env: NodeJS.ProcessEnv, name: string): boolean {
-  const raw = env[name]?.trim().toLowerCase();
-  if (raw === undefined || raw === '' || raw === 'false' || raw === '0') return false;
-  if (raw === 'true' || raw === '1') return true;
-  throw new TetraError('CONFIG_INVALID', `${name} must be true or false, got ${JSON.stringify(env[name])}`, { field: name });
-}
-
-/** SINGLE_RECORD / MULTI_RECORD, also in the API's spelling (SingleRecord / MultiRecord). */
-function strategy(raw: string | undefined): BatchStrategy {
-  const text = raw?.trim() ?? '';
-  if (text === '') return 'MULTI_RECORD';
-  const normal = text.replace(/_/g, '').toUpperCase();
-  if (normal === 'MULTIRECORD') return 'MULTI_RECORD';
-  if (normal === 'SINGLERECORD') return 'SINGLE_RECORD';
-  throw new TetraError('CONFIG_INVALID', `SAGEMAKER_BATCH_STRATEGY must be MULTI_RECORD or SINGLE_RECORD, got ${JSON.stringify(raw)}`, { field: 'SAGEMAKER_BATCH_STRATEGY' });
-}
-
-function positiveInteger(env: NodeJS.ProcessEnv, name: string): number | undefined {
-  const text = env[name]?.trim();
-  if (text === undefined || text === '') return undefined;
-  const value = /^\d+$/.test(text) ? Number(text) : NaN;
-  // 0 is how a job leaves the choice to the container.
-  if (value === 0) return undefined;
-  if (value >= 1) return value;
-  throw new TetraError('CONFIG_INVALID', `${name} must be a whole number, got ${JSON.stringify(env[name])}`, { field: name });
 }

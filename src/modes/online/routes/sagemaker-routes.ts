@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { TetraError, type InferenceService, type ModelRepository, type PredictionRecord } from '../../../core/index.ts';
 import { callContext } from '../call-context.ts';
-import { executionParameters, sagemakerBatchSettings, type SagemakerBatchSettings } from './sagemaker-batch.ts';
+import { executionParameters, type SagemakerBatchSettings } from './sagemaker-batch.ts';
 import { decodeInvocation, invocationFormat, type CsvRows, type InvocationFormat, type RecordTarget } from './sagemaker-records.ts';
 
 export type { CsvRows } from './sagemaker-records.ts';
@@ -14,19 +14,18 @@ const TARGET_MODEL_HEADER = 'x-amzn-sagemaker-target-model';
  * for. The model is the one named by X-Amzn-SageMaker-Target-Model (as a
  * name, or an artifact name like `fraud.tar.gz`) or the only/first model.
  *
- * Batch Transform (SAGEMAKER_BATCH=true): `GET /execution-parameters`
- * answers the parameters SageMaker asks the container for, and an answer
+ * Batch Transform (`sagemaker.batch`, SAGEMAKER_BATCH=true): an answer
  * without a chosen Accept type mirrors the input (CSV in, CSV out; JSON in,
  * JSON Lines out) one line per input record, so SageMaker can assemble and
- * join outputs by line. The settings come from the SAGEMAKER_* variables
- * unless given.
+ * join outputs by line. `GET /execution-parameters` answers the parameters
+ * SageMaker asks the container for (always: a job that names none asks).
  */
 export function sagemakerRoutes(
   app: FastifyInstance,
   service: InferenceService,
   repository: ModelRepository,
   csvRows: CsvRows,
-  batch: SagemakerBatchSettings = sagemakerBatchSettings(process.env),
+  batch: SagemakerBatchSettings,
 ): void {
   const parameters = executionParameters(batch, app.initialConfig.bodyLimit ?? 1024 * 1024);
   app.get('/execution-parameters', async () => parameters);
