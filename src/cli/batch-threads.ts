@@ -11,6 +11,7 @@ export interface BatchWorkerData {
   readonly version: string;
   readonly kept: ScoringPlan['kept'];
   readonly fields: ScoringPlan['fields'];
+  readonly columnar: boolean;
 }
 
 /** One unit of a worker's work: a piece of a text file, or a range of a Parquet file (scored as several chunks). */
@@ -105,7 +106,7 @@ export interface WorkerModel {
 }
 
 function startPool(model: WorkerModel, threads: number, plan: ScoringPlan): WorkerPool<PieceRequest, PieceResult> {
-  const data: BatchWorkerData = { ...model, version: plan.version, kept: plan.kept, fields: plan.fields };
+  const data: BatchWorkerData = { ...model, version: plan.version, kept: plan.kept, fields: plan.fields, columnar: plan.columnar === true };
   return new WorkerPool<PieceRequest, PieceResult>(WORKER_SCRIPT, data, threads);
 }
 

@@ -1,5 +1,5 @@
 import { endianness } from 'node:os';
-import { TetraError, type ColumnType, type OutputColumn } from '../../core/index.ts';
+import { TetraError, writeUtf8, type ColumnType, type OutputColumn } from '../../core/index.ts';
 import { CompactWriter } from './parquet-thrift.ts';
 
 /** Parquet enum values this writer uses (parquet.thrift). */
@@ -72,8 +72,12 @@ function encodePage(column: OutputColumn, cells: readonly unknown[], from: numbe
     defined[r - from] = 1;
     values.push(checkValue(column, value, origin, r));
   }
-  const levels = definitionLevels(defined, values.length);
-  const data = plainValues(column.type, values);
+  return pageOf(count, defined, values.length, plainValues(column.type, values));
+}
+
+/** A data page of `count` rows: the header, then the definition levels of `defined`, then the PLAIN values of its defined rows. */
+export function pageOf(count: number, defined: Uint8Array, definedCount: number, data: Uint8Array): Uint8Array {
+  const levels = definitionLevels(defined, definedCount);
   const body = new Uint8Array(4 + levels.length + data.length);
   new DataView(body.buffer).setUint32(0, levels.length, true);
   body.set(levels, 4);
@@ -206,31 +210,15 @@ function bigEndianPlain(values: readonly unknown[], set: (view: DataView, i: num
   return out;
 }
 
-/**
- * PLAIN BYTE_ARRAY: each value as a 4-byte little-endian length and its
- * UTF-8 bytes. ASCII is copied in a plain loop: for short values (ids,
- * labels) a native UTF-8 write per value costs more than the copy.
- */
+/** PLAIN BYTE_ARRAY: each value as a 4-byte little-endian length and its UTF-8 bytes. */
 function byteArrays(values: readonly string[]): Uint8Array {
   let bound = 0;
   for (const v of values) bound += 4 + v.length * 3;
   const out = Buffer.allocUnsafe(bound);
   let offset = 0;
   for (const v of values) {
-    let pos = offset + 4;
-    for (let i = 0; i < v.length; i++) {
-      const c = v.charCodeAt(i);
-      if (c >= 0x80) {
-        pos += out.write(v.slice(i), pos, 'utf8');
-        break;
-      }
-      out[pos++] = c;
-    }
-    const length = pos - offset - 4;
-    out[offset] = length & 0xff;
-    out[offset + 1] = (length >>> 8) & 0xff;
-    out[offset + 2] = (length >>> 16) & 0xff;
-    out[offset + 3] = (length >>> 24) & 0xff;
+    const pos = writeUtf8(out, offset + 4, v);
+    out.writeUInt32LE(pos - offset - 4, offset);
     offset = pos;
   }
   // Only the written bytes: the rest of the unzeroed allocation never reaches the file.

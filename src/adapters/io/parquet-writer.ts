@@ -3,7 +3,8 @@ import { TetraError, type DatasetWriter, type JobManifest, type OutputChunk, typ
 import { AppendFile, manifestPathFor, partialPathFor, publishFile, readManifestFile, removeManifestFile, writeManifestFile } from './job-files.ts';
 import { OutputLock } from './output-lock.ts';
 import { encodeFooter, MAGIC, type RowGroupState } from './parquet-footer.ts';
-import { columnsOf, encodeColumnChunk } from './parquet-page.ts';
+import { encodeColumnarChunk } from './parquet-columnar.ts';
+import { columnsOf, encodeColumnChunk, type ValueOrigin } from './parquet-page.ts';
 
 /** What a Parquet output needs to resume and, at the end, to write its footer. */
 export interface ParquetWriterState {
@@ -25,6 +26,7 @@ export interface ParquetWriterState {
  */
 export class ParquetFileWriter implements DatasetWriter {
   readonly resumable = true;
+  readonly takesColumnar = true;
   private file?: AppendFile;
   private outputLock?: OutputLock;
   private columns: readonly OutputColumn[] = [];
@@ -68,19 +70,26 @@ export class ParquetFileWriter implements DatasetWriter {
 
   async commit(chunk: OutputChunk, manifest: JobManifest): Promise<JobManifest> {
     const file = this.opened();
-    if (chunk.rows.length > 0) {
+    const rows = chunk.columnar ? chunk.columnar.reduce((sum, part) => sum + part.count, 0) : chunk.rows.length;
+    if (rows > 0) {
       // Every value is checked and encoded before the first byte is written.
-      const origin = { file: this.name, firstRow: this.rowsWritten };
-      const cells = columnsOf(chunk.rows, this.columns.length);
-      const columnChunks = this.columns.map((column, i) => encodeColumnChunk(column, cells[i] as unknown[], origin, this.options.pageRows));
+      const columnChunks = this.encode(chunk, { file: this.name, firstRow: this.rowsWritten });
       await file.append(Buffer.concat(columnChunks));
-      this.rowGroups.push({ rows: chunk.rows.length, columnBytes: columnChunks.map((c) => c.length) });
-      this.rowsWritten += chunk.rows.length;
+      this.rowGroups.push({ rows, columnBytes: columnChunks.map((c) => c.length) });
+      this.rowsWritten += rows;
     }
     await file.sync();
     const committed: JobManifest = { ...manifest, writer: this.state(file.bytes) };
     await writeManifestFile(manifestPathFor(this.name), committed);
     return committed;
+  }
+
+  /** One column chunk per column; the same bytes whether the rows came as rows or column by column. */
+  private encode(chunk: OutputChunk, origin: ValueOrigin): Uint8Array[] {
+    const { columnar } = chunk;
+    if (columnar) return this.columns.map((column, i) => encodeColumnarChunk(column, columnar, i, origin, this.options.pageRows));
+    const cells = columnsOf(chunk.rows, this.columns.length);
+    return this.columns.map((column, i) => encodeColumnChunk(column, cells[i] as unknown[], origin, this.options.pageRows));
   }
 
   async finish(manifest: JobManifest): Promise<void> {

@@ -84,7 +84,8 @@ export async function runBatch(options: BatchOptions, signal?: AbortSignal): Pro
     const inputFiles = await inputStamps(options.input, own);
     const model = await modelDigest(repository, name, options.version);
     const reader = await openInput({ input: options.input, format: options.inputFormat, delimiter: options.delimiter, shard, shardKey: options.shardKey, own });
-    // Parquet decodes fast enough on the main thread that shipping rows back from workers costs more than it saves (bench/batch).
+    // Parquet stays on this thread unless asked: a worker decodes a whole row group at once, and with the million-row
+    // groups many writers make, several in flight would break the memory bound. With small groups --workers N is faster (bench/batch).
     const workers = options.workers ?? (reader instanceof ParquetReader ? 0 : availableParallelism());
     const workerModel = { repo: options.repo, target: options.model };
     const parallel = workers === 0 ? undefined

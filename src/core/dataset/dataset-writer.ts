@@ -1,3 +1,4 @@
+import type { ColumnarRows } from './columnar-rows.ts';
 import type { ColumnType } from './dataset-reader.ts';
 
 export interface OutputColumn {
@@ -8,6 +9,11 @@ export interface OutputColumn {
 /** Rows to append, each an array of values in the output's column order (null for missing). */
 export interface OutputChunk {
   readonly rows: readonly (readonly unknown[])[];
+  /**
+   * For a writer that takes them (`takesColumnar`): the rows to append as
+   * runs of rows column by column, in order, instead of `rows` (then empty).
+   */
+  readonly columnar?: readonly ColumnarRows[];
 }
 
 /**
@@ -46,6 +52,8 @@ export interface DatasetWriter {
   readonly name: string;
   /** False for outputs that cannot be resumed (stdout): every run starts over. */
   readonly resumable: boolean;
+  /** Takes `OutputChunk.columnar`: rows scored on other threads may be sent column by column. */
+  readonly takesColumnar?: boolean;
   /**
    * Keeps every other job off this output until `close`: a second job
    * fails at once with JOB_LOCKED. Taken before the manifest is read, so

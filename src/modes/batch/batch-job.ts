@@ -1,5 +1,6 @@
 import {
-  TetraError, asTetraError, malformedRowError,
+  TetraError, asTetraError, columnarOf, malformedRowError, rowsOf,
+  type ColumnarRows, type OutputChunk,
   type DatasetColumn, type DatasetReader, type DatasetWriter, type InferenceService,
   type InferResult, type InputRecord, type JobManifest, type ModelMetadata, type OutputColumn, type RejectedRecord, type RejectedRow, type RejectsLog, type RowChunk,
 } from '../../core/index.ts';
@@ -40,6 +41,8 @@ export interface BatchJobSpec {
 export interface ScoredRows {
   readonly rowsIn: number;
   readonly rows: readonly (readonly unknown[])[];
+  /** The output rows column by column instead (then `rows` is empty): how threads send them to a writer that takes them. */
+  readonly columnar?: ColumnarRows;
   readonly rejects: readonly RejectedRecord[];
   /** The output columns these rows are in: kept input columns, then prediction fields. */
   readonly columns: readonly OutputColumn[];
@@ -52,6 +55,8 @@ export interface ScoringPlan {
   readonly kept: readonly DatasetColumn[];
   /** The input columns scoring reads (the model's record fields and the kept columns); all when absent. */
   readonly fields?: readonly string[];
+  /** Other threads send output rows column by column (the writer takes them so). */
+  readonly columnar?: boolean;
   readonly startRow: number;
   readonly chunkRows: number;
   readonly signal?: AbortSignal;
@@ -189,7 +194,7 @@ class BatchRun {
     const { spec } = this;
     const meta = this.meta as ModelMetadata;
     const fields = meta.recordFields ? [...new Set([...meta.recordFields, ...this.kept.map((c) => c.name)])] : undefined;
-    const plan: ScoringPlan = { model: meta.name, version: meta.version, kept: this.kept, fields, startRow: this.manifest?.rowsIn ?? 0, chunkRows: spec.chunkRows, signal: spec.signal };
+    const plan: ScoringPlan = { model: meta.name, version: meta.version, kept: this.kept, fields, columnar: spec.writer.takesColumnar === true, startRow: this.manifest?.rowsIn ?? 0, chunkRows: spec.chunkRows, signal: spec.signal };
     if (spec.parallel) {
       yield* spec.parallel.chunks(plan);
       return;
@@ -205,14 +210,16 @@ class BatchRun {
 
   /** Takes a scored chunk in input order; commits once `commitRows` input rows are held (and at the end). */
   private async take(scored: ScoredRows): Promise<void> {
-    if (!this.columns && scored.rows.length > 0) await this.openOutput(scored.columns);
-    if (this.columns && scored.rows.length > 0) checkSameColumns(this.columns, scored.columns);
+    const rowsOut = scored.columnar ? scored.columnar.count : scored.rows.length;
+    if (!this.columns && rowsOut > 0) await this.openOutput(scored.columns);
+    if (this.columns && rowsOut > 0) checkSameColumns(this.columns, scored.columns);
     await this.spec.rejects.append(scored.rejects);
     const held = this.held;
     held.rowsIn += scored.rowsIn;
     held.chunks++;
     held.rejected += scored.rejects.length;
-    for (const row of scored.rows) held.rows.push(row);
+    held.rowsOut += rowsOut;
+    if (rowsOut > 0) holdRows(held, scored, (this.columns as readonly OutputColumn[]).length);
     this.report();
     if (held.rowsIn >= (this.spec.commitRows ?? this.spec.chunkRows)) await this.commit();
   }
@@ -229,14 +236,20 @@ class BatchRun {
     this.held = emptyHeld();
     const m = this.manifest as JobManifest;
     let next: JobManifest = {
-      ...m, rowsIn: m.rowsIn + held.rowsIn, rowsOut: m.rowsOut + held.rows.length, rejected: m.rejected + held.rejected,
+      ...m, rowsIn: m.rowsIn + held.rowsIn, rowsOut: m.rowsOut + held.rowsOut, rejected: m.rejected + held.rejected,
       chunks: m.chunks + held.chunks, updatedAt: new Date().toISOString(),
     };
     // Until the first prediction fixes the output's columns nothing is durable: a rerun redoes these rows.
-    if (this.columns) next = await spec.writer.commit({ rows: held.rows }, { ...next, rejectsBytes: await spec.rejects.sync() });
+    if (this.columns) next = await spec.writer.commit(this.outputChunk(held), { ...next, rejectsBytes: await spec.rejects.sync() });
     this.manifest = next;
     // While reading, a percentage is judged only against a known total: the rows read so far are not the input's share (end() judges the rest).
     if (spec.maxRejects && rejectsExceeded(spec.maxRejects, next.rejected, next.rowsIn, this.totalRows ?? Number.POSITIVE_INFINITY)) this.tooManyRejects(next);
+  }
+
+  /** The held rows as the writer takes them. */
+  private outputChunk(held: Held): OutputChunk {
+    if (held.columnar.length === 0) return { rows: held.rows };
+    return this.spec.writer.takesColumnar ? { rows: [], columnar: held.columnar } : { rows: held.columnar.flatMap(rowsOf) };
   }
 
   private async openOutput(columns: readonly OutputColumn[]): Promise<void> {
@@ -268,7 +281,7 @@ class BatchRun {
     const m = this.manifest as JobManifest;
     const held = this.held;
     this.spec.onProgress?.({
-      rowsIn: m.rowsIn + held.rowsIn, rowsOut: m.rowsOut + held.rows.length, rejected: m.rejected + held.rejected, totalRows: this.totalRows, totalBytes: this.totalBytes,
+      rowsIn: m.rowsIn + held.rowsIn, rowsOut: m.rowsOut + held.rowsOut, rejected: m.rejected + held.rejected, totalRows: this.totalRows, totalBytes: this.totalBytes,
       bytesRead: this.spec.reader.consumedBytes, rowsThisRun: m.rowsIn + held.rowsIn - this.resumedAtRow, seconds: (performance.now() - this.started) / 1000,
     });
   }
@@ -322,13 +335,28 @@ async function inferSkippingMalformed(service: InferenceService, plan: ScoringPl
 
 interface Held {
   rowsIn: number;
+  rowsOut: number;
   chunks: number;
   rejected: number;
   readonly rows: (readonly unknown[])[];
+  readonly columnar: ColumnarRows[];
+}
+
+/** Adds a chunk's output rows to the held ones, keeping them in one shape: column by column as soon as any chunk came so. */
+function holdRows(held: Held, scored: ScoredRows, width: number): void {
+  if (!scored.columnar && held.columnar.length === 0) {
+    for (const row of scored.rows) held.rows.push(row);
+    return;
+  }
+  if (held.rows.length > 0) {
+    held.columnar.push(columnarOf(held.rows, width));
+    held.rows.length = 0;
+  }
+  held.columnar.push(scored.columnar ?? columnarOf(scored.rows, width));
 }
 
 function emptyHeld(): Held {
-  return { rowsIn: 0, chunks: 0, rejected: 0, rows: [] };
+  return { rowsIn: 0, rowsOut: 0, chunks: 0, rejected: 0, rows: [], columnar: [] };
 }
 
 function checkSameColumns(fixed: readonly OutputColumn[], got: readonly OutputColumn[]): void {
