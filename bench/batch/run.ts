@@ -100,7 +100,7 @@ async function readFields(): Promise<readonly string[] | undefined> {
 
 function printLimits(parse: ParseFigures, model: ModelFigures): void {
   console.log('(a) parse only: records from the reader batch mode uses, one full pass         rows/s');
-  console.log(`    holding the ${parse.fields ? `${parse.fields.length} columns batch mode reads (the model's fields and the kept ones)` : 'every column (all are kept)'}`);
+  console.log(`    holding ${parse.fields ? `the ${parse.fields.length} columns batch mode reads (the model's fields and the kept ones)` : 'every column (all are kept)'}`);
   row('CSV  TextDatasetReader.read, 1 thread', parse.csvRead);
   if (parse.fields) row('CSV  TextDatasetReader.read, 1 thread, every column (for comparison)', parse.csvReadAll);
   row('CSV  textPieces cut + copy, 1 thread', parse.csvCut);
