@@ -1,7 +1,7 @@
 import { access, open, type FileHandle } from 'node:fs/promises';
 import { TetraError, type DatasetWriter, type JobManifest, type OutputChunk, type OutputColumn } from '../../core/index.ts';
-import { AppendFile, manifestPathFor, partialPathFor, publishFile, readManifestFile, removeManifestFile, writeManifestFile } from './job-files.ts';
-import { OutputLock } from './output-lock.ts';
+import { FileOutput } from './file-output.ts';
+import { AppendFile, manifestPathFor, partialPathFor, publishFile, writeManifestFile } from './job-files.ts';
 import { encodeFooter, MAGIC, type RowGroupState } from './parquet-footer.ts';
 import { encodeColumnarChunk } from './parquet-columnar.ts';
 import { columnsOf, encodeColumnChunk, type ValueOrigin } from './parquet-page.ts';
@@ -24,31 +24,18 @@ export interface ParquetWriterState {
  * which compress little, the bytes depend on nothing but the values, and no
  * compressor has to be shipped. Every column is OPTIONAL so nulls are kept.
  */
-export class ParquetFileWriter implements DatasetWriter {
-  readonly resumable = true;
+export class ParquetFileWriter extends FileOutput implements DatasetWriter {
   readonly takesColumnar = true;
-  private file?: AppendFile;
-  private outputLock?: OutputLock;
   private columns: readonly OutputColumn[] = [];
   private rowGroups: RowGroupState[] = [];
   private rowsWritten = 0;
 
   /** `pageRows` bounds the rows of each data page; it is part of what decides the file's bytes. */
   constructor(
-    readonly name: string,
+    name: string,
     private readonly options: { readonly pageRows?: number } = {},
-  ) {}
-
-  async lock(): Promise<void> {
-    this.outputLock ??= await OutputLock.acquire(this.name);
-  }
-
-  readManifest(): Promise<JobManifest | undefined> {
-    return readManifestFile(manifestPathFor(this.name));
-  }
-
-  discardManifest(): Promise<void> {
-    return removeManifestFile(manifestPathFor(this.name));
+  ) {
+    super(name);
   }
 
   async open(columns: readonly OutputColumn[], resume?: JobManifest): Promise<void> {
@@ -103,26 +90,11 @@ export class ParquetFileWriter implements DatasetWriter {
     await writeManifestFile(manifestPathFor(this.name), { ...manifest, writer: this.state(committedBytes), finished: true });
   }
 
-  async close(): Promise<void> {
-    const lock = this.outputLock;
-    this.outputLock = undefined;
-    try {
-      await this.file?.close();
-      this.file = undefined;
-    } finally {
-      await lock?.release();
-    }
-  }
-
   private state(bytes: number): ParquetWriterState {
     // A copy: the manifest handed back must not grow with later commits.
     return { format: 'tetra-parquet/1', bytes, rowGroups: [...this.rowGroups] };
   }
 
-  private opened(): AppendFile {
-    if (!this.file) throw new Error('the output is not open');
-    return this.file;
-  }
 }
 
 /** The resume state from a manifest, checked against itself: the footer is built from it. */

@@ -91,36 +91,31 @@ export class PostgresReader implements DatasetReader {
     if (!Number.isSafeInteger(chunkRows) || chunkRows < 1) throw new TetraError('INTERNAL', `${this.name}: chunkRows must be a positive integer, not ${chunkRows}`);
     if (!Number.isSafeInteger(startRow) || startRow < 0) throw new TetraError('INTERNAL', `${this.name}: startRow must be a non-negative integer, not ${startRow}`);
     const plan = await this.readPlan();
-    const client = await this.connect();
-    const stopListening = endOnAbort(client, signal, this.location);
     const names = plan.columns.map((c) => c.name);
-    try {
-      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      const cursor = client.query(new Cursor(`${plan.sql} OFFSET $1`, [startRow], { rowMode: 'array', types: READ_TYPES }));
-      let firstRow = startRow;
-      this.position = startRow;
-      // The first chunk ends where an uninterrupted read would have cut one.
-      let want = chunkRows - (startRow % chunkRows);
-      for (;;) {
-        if (signal?.aborted) throw cancelled(this.name);
-        const rows = (await cursor.read(want)) as unknown[][];
-        if (rows.length === 0) break;
-        const records = rows.map((row) => this.toRecord(names, row, firstRow));
-        yield { records, firstRow, source: this.name };
-        firstRow += rows.length;
-        this.position = firstRow;
-        if (rows.length < want) break;
-        want = chunkRows;
-      }
-      await cursor.close();
-      await client.query('COMMIT');
-    } catch (error) {
+    yield* this.withClientStream(signal, (client) => this.chunks(client, plan.sql, names, startRow, chunkRows, signal));
+  }
+
+  /** The rows from `startRow` in one REPEATABLE READ snapshot, through a server-side cursor. */
+  private async *chunks(client: Client, sql: string, names: readonly string[], startRow: number, chunkRows: number, signal?: AbortSignal): AsyncGenerator<RowChunk> {
+    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    const cursor = client.query(new Cursor(`${sql} OFFSET $1`, [startRow], { rowMode: 'array', types: READ_TYPES }));
+    let firstRow = startRow;
+    this.position = startRow;
+    // The first chunk ends where an uninterrupted read would have cut one.
+    let want = chunkRows - (startRow % chunkRows);
+    for (;;) {
       if (signal?.aborted) throw cancelled(this.name);
-      throw this.failure(error);
-    } finally {
-      stopListening();
-      await this.release(client);
+      const rows = (await cursor.read(want)) as unknown[][];
+      if (rows.length === 0) break;
+      const records = rows.map((row) => this.toRecord(names, row, firstRow));
+      yield { records, firstRow, source: this.name };
+      firstRow += rows.length;
+      this.position = firstRow;
+      if (rows.length < want) break;
+      want = chunkRows;
     }
+    await cursor.close();
+    await client.query('COMMIT');
   }
 
   async close(): Promise<void> {
@@ -190,10 +185,23 @@ export class PostgresReader implements DatasetReader {
   }
 
   private async withClient<T>(signal: AbortSignal | undefined, run: (client: Client) => Promise<T>): Promise<T> {
+    let result: T | undefined;
+    for await (const value of this.withClientStream(signal, async function* (client) {
+      yield await run(client);
+    })) result = value;
+    return result as T;
+  }
+
+  /**
+   * Runs `stream` on a connection of its own: a cancel ends the connection
+   * (stopping a running query), errors become Tetra's, and the connection is
+   * released however the stream ends, also when its reader stops early.
+   */
+  private async *withClientStream<T>(signal: AbortSignal | undefined, stream: (client: Client) => AsyncGenerator<T>): AsyncGenerator<T> {
     const client = await this.connect();
     const stopListening = endOnAbort(client, signal, this.location);
     try {
-      return await run(client);
+      yield* stream(client);
     } catch (error) {
       if (signal?.aborted) throw cancelled(this.name);
       throw this.failure(error);

@@ -1,8 +1,8 @@
 import { stat } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 import type { DatasetWriter, JobManifest, OutputChunk, OutputColumn } from '../../core/index.ts';
-import { AppendFile, manifestPathFor, partialPathFor, publishFile, readManifestFile, removeManifestFile, writeManifestFile } from './job-files.ts';
-import { OutputLock } from './output-lock.ts';
+import { FileOutput } from './file-output.ts';
+import { AppendFile, manifestPathFor, partialPathFor, publishFile, writeManifestFile } from './job-files.ts';
 import type { RowFormat } from './text-row-format.ts';
 
 /** What a text output needs to resume: the bytes that belong to committed chunks. */
@@ -17,25 +17,12 @@ interface TextWriterState {
  * gzip member (readers see one stream): a resume can cut the file at a
  * member boundary, and the bytes do not depend on where a run was stopped.
  */
-export class TextFileWriter implements DatasetWriter {
-  readonly resumable = true;
-  private file?: AppendFile;
-  private outputLock?: OutputLock;
+export class TextFileWriter extends FileOutput implements DatasetWriter {
   private columns: readonly OutputColumn[] = [];
   private headerWritten = false;
 
-  constructor(readonly name: string, private readonly format: RowFormat, private readonly gzip = name.endsWith('.gz')) {}
-
-  async lock(): Promise<void> {
-    this.outputLock ??= await OutputLock.acquire(this.name);
-  }
-
-  readManifest(): Promise<JobManifest | undefined> {
-    return readManifestFile(manifestPathFor(this.name));
-  }
-
-  discardManifest(): Promise<void> {
-    return removeManifestFile(manifestPathFor(this.name));
+  constructor(name: string, private readonly format: RowFormat, private readonly gzip = name.endsWith('.gz')) {
+    super(name);
   }
 
   async open(columns: readonly OutputColumn[], resume?: JobManifest): Promise<void> {
@@ -69,17 +56,6 @@ export class TextFileWriter implements DatasetWriter {
     await writeManifestFile(manifestPathFor(this.name), { ...manifest, writer: { bytes: 0 }, finished: true });
   }
 
-  async close(): Promise<void> {
-    const lock = this.outputLock;
-    this.outputLock = undefined;
-    try {
-      await this.file?.close();
-      this.file = undefined;
-    } finally {
-      await lock?.release();
-    }
-  }
-
   /**
    * A run killed between renaming the finished file into place and storing
    * the finished manifest leaves no partial file: take the output back as
@@ -105,8 +81,4 @@ export class TextFileWriter implements DatasetWriter {
     return this.format.header(this.columns);
   }
 
-  private opened(): AppendFile {
-    if (!this.file) throw new Error('the output is not open');
-    return this.file;
-  }
 }
