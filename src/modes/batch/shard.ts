@@ -117,7 +117,9 @@ export class KeyHashShard implements DatasetReader {
   async *read(options: ReadOptions): AsyncGenerator<RowChunk> {
     let toSkip = options.startRow ?? 0;
     let firstRow = 0;
-    for await (const chunk of this.inner.read({ ...options, startRow: 0 })) {
+    // The key is read whatever else the job reads: records left without it would all hash alike.
+    const fields = options.fields && !options.fields.includes(this.key) ? [...options.fields, this.key] : options.fields;
+    for await (const chunk of this.inner.read({ ...options, fields, startRow: 0 })) {
       const keep: number[] = [];
       chunk.records.forEach((record, i) => {
         if (hashKey(record[this.key]) % this.shard.count === this.shard.index) keep.push(i);

@@ -154,6 +154,33 @@ test('shards by key hash hold every key once, together all rows', async () => {
   assert.equal(total, all);
 });
 
+test('shards by a key the output does not keep and the model does not read still split by that key', async () => {
+  const dir = tempDir();
+  const input = writeFraudCsv(join(dir, 'in.csv'), { rows: 600 });
+  const lines = readFileSync(input, 'utf8').trim().split('\n');
+  const header = (lines[0] as string).split(',');
+  const cardOf = new Map(lines.slice(1).map((line) => {
+    const cells = line.split(',');
+    return [cells[header.indexOf('transaction_id')] as string, cells[header.indexOf('card_id')] as string];
+  }));
+  const common = ['--model', 'fraud-xgb', '--input', input, '--keep-columns', 'transaction_id', '--output-format', 'jsonl', '--shard-key', 'card_id', '--progress', 'none'];
+  const shardOfCard = new Map<string, number>();
+  let total = 0;
+  for (let i = 0; i < 2; i++) {
+    const r = await batch(...common, '--output', join(dir, `k-${i}.jsonl`), '--shard', `${i}/2`);
+    assert.equal(r.code, 0, r.stderr);
+    const rows = readFileSync(join(dir, `k-${i}.jsonl`), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { transaction_id: string });
+    assert.ok(rows.length > 0 && rows.length < cardOf.size, `shard ${i} holds ${rows.length} of ${cardOf.size} rows`);
+    total += rows.length;
+    for (const row of rows) {
+      const card = cardOf.get(row.transaction_id) as string;
+      assert.notEqual(shardOfCard.get(card) ?? i, 1 - i, `card ${card} in both shards`);
+      shardOfCard.set(card, i);
+    }
+  }
+  assert.equal(total, cardOf.size);
+});
+
 test('wrong flags are usage errors (exit 2)', async () => {
   assert.equal((await batch('--model', 'fraud-xgb', '--input', SAMPLE)).code, 2);
   const shard = await batch('--model', 'fraud-xgb', '--input', SAMPLE, '--output', join(tempDir(), 'o.csv'), '--shard', '3/3');
