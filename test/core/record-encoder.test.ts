@@ -134,6 +134,11 @@ test('NA and blank text are missing values, except where NA is a category level'
 
 test('only decimal numbers are numbers; values beyond float32 are refused for float32 models', () => {
   rejects({ ...good, amount: '0x1F' }, 'INPUT_WRONG_TYPE', 'amount');
+  // White space of any kind before a prefixed integer does not hide it.
+  for (const space of [' ', '\u00a0', '\ufeff', '\u2028', '\u3000']) {
+    for (const text of ['0x1F', '0b11', '0o7']) rejects({ ...good, amount: `${space}${text}` }, 'INPUT_WRONG_TYPE', 'amount');
+  }
+  assert.equal(encoder.encode([{ ...good, amount: '\u00a0 12.5 \u00a0' }]).data[0], 12.5);
   rejects({ ...good, amount: '1_000' }, 'INPUT_WRONG_TYPE', 'amount');
   rejects({ ...good, amount: 1e39 }, 'INPUT_NOT_FINITE', 'amount');
   rejects({ ...good, amount: '-1e39' }, 'INPUT_NOT_FINITE', 'amount');

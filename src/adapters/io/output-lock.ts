@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { link, readFile, rename, rm } from 'node:fs/promises';
+import { link, readFile, rename, rm, stat, utimes } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { hostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { TetraError } from '../../core/index.ts';
@@ -14,38 +15,61 @@ interface LockOwner {
 
 /** The locks this process holds, so a lock naming this process's pid can be told apart from one it inherited. */
 const HELD = new Set<string>();
+/** Acquisitions under way in this process, by lock path. */
+const ACQUIRING = new Map<string, Promise<unknown>>();
 
 /**
  * One job at a time per file output: two jobs appending to one partial file
  * and one manifest would interleave their chunks. The lock is a hidden file
  * beside the output, created exclusively, naming its owner. A lock whose
  * process has ended on this host (a job killed with SIGKILL cannot remove
- * it) is taken over; one from another host is never judged stale, as that
- * host's process ids mean nothing here.
+ * it) is taken over. That host's process ids mean nothing elsewhere, so a
+ * running job also refreshes its lock's time, and a lock from another host
+ * left unrefreshed for a minute (its pod or node gone) is taken over too.
  */
 export class OutputLock {
+  private readonly heartbeat: NodeJS.Timeout;
+
   private constructor(
     readonly path: string,
     private readonly text: string,
-  ) {}
+  ) {
+    // A job on another host cannot be asked whether it runs: a lock it keeps fresh says so.
+    this.heartbeat = setInterval(() => void utimes(path, new Date(), new Date()).catch(() => undefined), HEARTBEAT_MS);
+    this.heartbeat.unref();
+  }
 
-  static async acquire(output: string): Promise<OutputLock> {
+  /** One acquisition at a time per lock within this process (jobs of one `tetra schedule` may share an output). */
+  static acquire(output: string): Promise<OutputLock> {
+    const key = resolve(lockPathFor(output));
+    const previous = ACQUIRING.get(key) ?? Promise.resolve();
+    const next = previous.then(() => OutputLock.acquireNow(output), () => OutputLock.acquireNow(output));
+    const settled = next.catch(() => undefined);
+    ACQUIRING.set(key, settled);
+    void settled.then(() => {
+      if (ACQUIRING.get(key) === settled) ACQUIRING.delete(key);
+    });
+    return next;
+  }
+
+  private static async acquireNow(output: string): Promise<OutputLock> {
     const path = lockPathFor(output);
     const owner: LockOwner = { pid: process.pid, hostname: hostname(), startedAt: new Date().toISOString() };
     const text = JSON.stringify(owner) + '\n';
     // A few rounds: a lock can vanish or change hands between reading it and acting on it.
     for (let round = 0; round < 5; round++) {
       if (await createExclusive(path, text, output)) return OutputLock.held(path, text);
-      const found = await readFile(path, 'utf8').catch(() => undefined);
+      const found = await readLock(path);
       if (found === undefined) continue;
-      refuseUnlessStale(output, path, found);
-      if (await takeOver(path, found, text)) return OutputLock.held(path, text);
+      await refuseUnlessStale(output, path, found);
+      if (await takeOver(path, found.text, text, output)) return OutputLock.held(path, text);
     }
     throw new TetraError('JOB_LOCKED', `${output}: other jobs keep taking ${path}; wait for them to end`, { file: output });
   }
 
   /** Removes the lock if it is still this job's (a lock taken over from it belongs to someone else now). */
   async release(): Promise<void> {
+    clearInterval(this.heartbeat);
     HELD.delete(resolve(this.path));
     const now = await readFile(this.path, 'utf8').catch(() => undefined);
     if (now === this.text) await rm(this.path, { force: true });
@@ -54,6 +78,26 @@ export class OutputLock {
   private static held(path: string, text: string): OutputLock {
     HELD.add(resolve(path));
     return new OutputLock(path, text);
+  }
+}
+
+/** How often a running job refreshes its lock's modification time. */
+const HEARTBEAT_MS = 10_000;
+/** A lock from another host not refreshed for this long belongs to a job that has ended (killed, its node lost). */
+const REMOTE_STALE_MS = 60_000;
+const POLL_MS = 1_000;
+
+interface FoundLock {
+  readonly text: string;
+  readonly modifiedMs: number;
+}
+
+async function readLock(path: string): Promise<FoundLock | undefined> {
+  try {
+    const [text, info] = await Promise.all([readFile(path, 'utf8'), stat(path)]);
+    return { text, modifiedMs: info.mtimeMs };
+  } catch {
+    return undefined;
   }
 }
 
@@ -83,17 +127,24 @@ function temporaryFor(path: string): string {
   return `${path}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
 }
 
-/** Throws JOB_LOCKED unless the lock was left by a process of this host that has ended. */
-function refuseUnlessStale(output: string, path: string, text: string): void {
-  const owner = parseOwner(text);
+/**
+ * Throws JOB_LOCKED unless the lock was left by a job that has ended: a
+ * process of this host that no longer runs, or a job on another host whose
+ * lock has gone unrefreshed for REMOTE_STALE_MS (waiting up to that long to
+ * see whether it is refreshed, so a job restarted elsewhere right after a
+ * kill resumes instead of failing).
+ */
+async function refuseUnlessStale(output: string, path: string, found: FoundLock): Promise<void> {
+  const owner = parseOwner(found.text);
   if (!owner) {
     throw new TetraError('JOB_LOCKED', `${output}: ${path} holds no lock owner Tetra can read; if no job is writing this output, delete ${path}`, { file: output });
   }
   const since = `since ${owner.startedAt}`;
   if (owner.hostname !== hostname()) {
+    if (await remoteLockIsStale(path, found.modifiedMs)) return;
     throw new TetraError(
       'JOB_LOCKED',
-      `${output}: a job on host ${owner.hostname} (process ${owner.pid}, ${since}) is writing this output; whether it still runs can only be seen on that host: if it has ended, delete ${path} by hand`,
+      `${output}: a job on host ${owner.hostname} (process ${owner.pid}, ${since}) is writing this output: it refreshes ${path}; wait for it to end (a lock left unrefreshed for ${REMOTE_STALE_MS / 1000} s is taken over)`,
       { file: output },
     );
   }
@@ -104,6 +155,18 @@ function refuseUnlessStale(output: string, path: string, text: string): void {
       { file: output },
     );
   }
+}
+
+/** Whether the lock goes unrefreshed until REMOTE_STALE_MS after its last refresh (a lock that disappears counts as stale: the next round creates one). */
+async function remoteLockIsStale(path: string, modifiedMs: number): Promise<boolean> {
+  const staleAt = modifiedMs + REMOTE_STALE_MS;
+  while (Date.now() < staleAt) {
+    await sleep(Math.min(POLL_MS, Math.max(0, staleAt - Date.now())));
+    const now = await stat(path).catch(() => undefined);
+    if (!now) return true;
+    if (now.mtimeMs > modifiedMs) return false;
+  }
+  return true;
 }
 
 function parseOwner(text: string): LockOwner | undefined {
@@ -131,22 +194,27 @@ function isRunning(pid: number, path: string): boolean {
 }
 
 /**
- * Replaces a stale lock in one rename, so the lock file never goes missing
- * (a job creating it meanwhile would think it free). Two jobs replacing the
- * same stale lock both rename: reading it back tells which one holds it.
+ * Takes over a stale lock: moves it away under a name of this job's own
+ * (of several jobs doing so at once, one rename succeeds, the others find
+ * it gone), checks it is the lock judged stale, then creates this job's lock
+ * as any job does, so at most one job ever holds it.
  */
-async function takeOver(path: string, stale: string, text: string): Promise<boolean> {
-  const temporary = temporaryFor(path);
+async function takeOver(path: string, stale: string, text: string, output: string): Promise<boolean> {
+  const moved = `${temporaryFor(path)}.stale`;
   try {
-    await writeDurably(temporary, text, 'wx');
-    // Only the stale lock is replaced, not one another job took over since it was read.
-    if ((await readFile(path, 'utf8').catch(() => undefined)) !== stale) return false;
-    await rename(temporary, path);
-    await syncDirectory(dirname(path));
+    await rename(path, moved);
   } catch (error) {
-    throw new TetraError('OUTPUT_FAILED', `${path}: the stale lock cannot be replaced (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, { file: path, cause: error });
-  } finally {
-    await rm(temporary, { force: true });
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw new TetraError('OUTPUT_FAILED', `${path}: the stale lock cannot be moved away (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, { file: path, cause: error });
   }
-  return (await readFile(path, 'utf8').catch(() => undefined)) === text;
+  try {
+    if ((await readFile(moved, 'utf8').catch(() => undefined)) !== stale) {
+      // Another job took the lock over since it was read: give its lock back (unless a newer one is already there).
+      await link(moved, path).catch(() => undefined);
+      return false;
+    }
+  } finally {
+    await rm(moved, { force: true });
+  }
+  return createExclusive(path, text, output);
 }

@@ -62,24 +62,25 @@ export class RowScanner {
     const start = i;
     let lastBreak = -1;
     const bytes = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
-    // Where the next quote and CR are (or how far it is known there are none), found by the native search and kept until passed.
+    // Where the next quote, CR and LF are (or how far it is known there are none), found by the native search and kept until passed.
     let quoteAt = -1;
     let crAt = -1;
+    let lfAt = -1;
     for (; i < n; i++) {
       if (!this.inQuote && !this.content && !this.afterQuote) {
         // At a row's start: up to the next quote or CR every LF ends a row, so rows are found line by line without looking at each byte.
         if (quoteAt < i) quoteAt = nextOf(bytes, QUOTE, i, n);
         if (crAt < i) crAt = nextOf(bytes, CR, i, n);
         const plainEnd = Math.min(quoteAt, crAt);
-        let lf = bytes.indexOf(LF, i);
-        while (lf >= 0 && lf < plainEnd) {
-          if (lf > i) rows++;
+        for (;;) {
+          if (lfAt < i) lfAt = nextOf(bytes, LF, i, n);
+          if (lfAt >= plainEnd || b[lfAt] !== LF) break;
+          if (lfAt > i) rows++;
           this.line++;
-          i = lf + 1;
+          i = lfAt + 1;
           lastBreak = i;
           this.pendingLine = this.line;
           if (rows === maxRows) return this.ended(lastBreak, rows, start, lastBreak);
-          lf = bytes.indexOf(LF, i);
         }
         if (i >= n) break;
       }
@@ -150,7 +151,7 @@ export class RowScanner {
   }
 }
 
-/** Bytes searched ahead for a quote or CR at a time: a file without any must not be searched to its end on every call. */
+/** Bytes searched ahead for a quote, CR or LF at a time: a file without any must not be searched to its end on every row. */
 const SEARCH_WINDOW = 64 * 1024;
 
 /** The next `byte` at or after `from`, or the end of the window searched when there is none in it. */

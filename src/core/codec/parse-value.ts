@@ -53,8 +53,12 @@ function encodeNumber(spec: FeatureSpec, value: unknown, row: number): number | 
 
 function parseNumberText(spec: FeatureSpec, text: string, row: number): number {
   // The common cell, a plain finite number, is read without the trimming, lower-casing and pattern tests below (this runs for every numeric cell).
-  const quick = Number(text);
-  if (Number.isFinite(quick) && text.charCodeAt(0) > 32 && text.charCodeAt(text.length - 1) > 32 && !isPrefixedInteger(text)) return quick;
+  // Only text that starts as a number does (any white space, even U+00A0 or U+FEFF, takes the slow path, which trims it before checking for 0x).
+  const first = text.charCodeAt(0);
+  if ((first >= 48 && first <= 57) || first === 45 || first === 43 || first === 46) {
+    const quick = Number(text);
+    if (Number.isFinite(quick) && !isPrefixedInteger(text)) return quick;
+  }
   const t = text.trim();
   const lower = t.toLowerCase();
   if (lower === 'true') return 1;

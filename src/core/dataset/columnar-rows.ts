@@ -36,7 +36,11 @@ function columnCells(rows: readonly (readonly unknown[])[], c: number): ColumnCe
     const value = (rows[r] as readonly unknown[])[c];
     if (value === null || value === undefined) missing = true;
     else if (typeof value === 'number') strings = false;
-    else if (typeof value === 'string') numbers = false;
+    else if (typeof value === 'string') {
+      numbers = false;
+      // UTF-8 cannot hold a lone surrogate: such text crosses as itself, so a JSON column still writes its escape.
+      strings &&= isWellFormed(value);
+    }
     else numbers = strings = false;
   }
   const present = missing ? presentCells(rows, c) : undefined;
@@ -116,4 +120,9 @@ export function columnarBuffers(columnar: ColumnarRows): ArrayBuffer[] {
     if (column.present) buffers.add(column.present.buffer as ArrayBuffer);
   }
   return [...buffers];
+}
+
+/** No lone surrogate (String.prototype.isWellFormed, which Node 20 has but the ES2023 typings lack). */
+function isWellFormed(text: string): boolean {
+  return (text as unknown as { isWellFormed(): boolean }).isWellFormed();
 }

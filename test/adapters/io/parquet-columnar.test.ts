@@ -35,6 +35,7 @@ const CASES: [string, ColumnType, unknown[]][] = [
   ['booleans', 'boolean', [true, false, null, true, true, false, false, true, null]],
   ['mixed values in a text column fail alike', 'string', ['a', 'b', 3, 'd', 'e', 'f', 'g', 'h', 'i']],
   ['objects in a JSON column', 'json', [{ a: 1 }, [1, 2], null, 'text', 4, { b: null }, true, null, { c: 'd' }]],
+  ['text with lone surrogates in a JSON column keeps its escapes', 'json', [null, 'n\ud800a', 'b\udc00', 'plain', 'x\ud83d', null, 'é', 'z', 'q\udfff']],
 ];
 
 test('rows sent column by column encode to the bytes the rows encode to, or fail with the same error', () => {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { OutputLock } from '../../../src/adapters/io/output-lock.ts';
@@ -229,18 +229,50 @@ test('a lock left by a process that has ended is taken over, and removed when th
   assert.deepEqual(readdirSync(dir).filter((f) => f.includes('.lock')), [], 'no temporary lock files left behind');
 });
 
-test('a lock held on another host is respected: JOB_LOCKED naming the host and the lock file to delete if it is stale', async () => {
+test('a lock another host keeps refreshing is respected: JOB_LOCKED naming the host, and the lock is left as it was', async () => {
   const dir = tempDir();
   const input = writeFraudCsv(join(dir, 'in.csv'), { rows: 1000 });
   const out = join(dir, 'out.csv');
   const held = JSON.stringify({ pid: 4242, hostname: 'batch-node-7.example', startedAt: '2024-05-01T02:00:00.000Z' }) + '\n';
   writeFileSync(lockOf(out), held);
-  const r = await batch('--input', input, '--output', out);
-  assert.equal(r.code, 1, r.stderr);
-  assert.match(r.stderr, /JOB_LOCKED/);
-  assert.ok(r.stderr.includes('batch-node-7.example') && r.stderr.includes(lockOf(out)) && r.stderr.includes('4242'), r.stderr);
+  // The other host's job refreshes its lock, as a running job does.
+  const refresher = setInterval(() => utimesSync(lockOf(out), new Date(), new Date()), 200);
+  try {
+    const r = await batch('--input', input, '--output', out);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /JOB_LOCKED/);
+    assert.ok(r.stderr.includes('batch-node-7.example') && r.stderr.includes(lockOf(out)) && r.stderr.includes('4242'), r.stderr);
+  } finally {
+    clearInterval(refresher);
+  }
   assert.equal(readFileSync(lockOf(out), 'utf8'), held);
   assert.equal(existsSync(out), false);
+});
+
+test('a lock another host stopped refreshing a minute ago (its pod killed) is taken over, and the job resumes', async () => {
+  const dir = tempDir();
+  const input = writeFraudCsv(join(dir, 'in.csv'), { rows: 1000 });
+  const out = join(dir, 'out.csv');
+  writeFileSync(lockOf(out), JSON.stringify({ pid: 4242, hostname: 'fraud-scores-0-aaaaa', startedAt: '2024-05-01T02:00:00.000Z' }) + '\n');
+  const longAgo = new Date(Date.now() - 90_000);
+  utimesSync(lockOf(out), longAgo, longAgo);
+  const r = await batch('--input', input, '--output', out);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(readFileSync(out, 'utf8').trim().split('\n').length, 1001);
+  assert.equal(existsSync(lockOf(out)), false);
+});
+
+test('jobs taking over one stale lock at once: exactly one holds it', async () => {
+  const dir = tempDir();
+  const out = join(dir, 'out.csv');
+  for (let trial = 0; trial < 20; trial++) {
+    writeFileSync(lockOf(out), JSON.stringify({ pid: await deadPid(), hostname: hostname(), startedAt: '2024-05-01T02:00:00.000Z' }) + '\n');
+    const results = await Promise.allSettled([OutputLock.acquire(out), OutputLock.acquire(out), OutputLock.acquire(out)]);
+    const held = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    assert.equal(held.length, 1, `trial ${trial}: ${held.length} holders`);
+    for (const r of results) if (r.status === 'rejected') assert.equal((r.reason as { code?: string }).code, 'JOB_LOCKED');
+    await held[0]?.release();
+  }
 });
 
 test('the lock file is gone when a job ends, also when it fails', async () => {
