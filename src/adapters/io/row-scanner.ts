@@ -73,8 +73,9 @@ export class RowScanner {
         if (crAt < i) crAt = nextOf(bytes, CR, i, n);
         const plainEnd = Math.min(quoteAt, crAt);
         for (;;) {
-          if (lfAt < i) lfAt = nextOf(bytes, LF, i, n);
-          if (lfAt >= plainEnd || b[lfAt] !== LF) break;
+          // Found once and kept until passed: a file with no LF (CR endings) is searched once per call, not once per row.
+          if (lfAt < i) lfAt = nextLf(bytes, i, n);
+          if (lfAt >= plainEnd) break;
           if (lfAt > i) rows++;
           this.line++;
           i = lfAt + 1;
@@ -151,7 +152,7 @@ export class RowScanner {
   }
 }
 
-/** Bytes searched ahead for a quote, CR or LF at a time: a file without any must not be searched to its end on every row. */
+/** Bytes searched ahead for a quote or CR at a time: a file without any must not be searched to its end on every row. */
 const SEARCH_WINDOW = 64 * 1024;
 
 /** The next `byte` at or after `from`, or the end of the window searched when there is none in it. */
@@ -159,4 +160,10 @@ function nextOf(bytes: Buffer, byte: number, from: number, n: number): number {
   const end = Math.min(n, from + SEARCH_WINDOW);
   const at = bytes.subarray(from, end).indexOf(byte);
   return at < 0 ? end : from + at;
+}
+
+/** The next LF at or after `from`, or `n` when there is none. */
+function nextLf(bytes: Buffer, from: number, n: number): number {
+  const at = bytes.indexOf(LF, from);
+  return at < 0 ? n : at;
 }
