@@ -27,7 +27,8 @@ test('a resume refuses an input file whose content changed since the interrupted
   assert.match(rerun.stderr, /JOB_MISMATCH/);
 });
 
-test('a resume refuses a model file whose content changed since the interrupted run', async () => {
+/** Stops a job midway on a copy of the fraud models, changes `file` of fraud-xgb with `change`, and expects the rerun to refuse. */
+async function refusesChangedModel(file: string, change: (text: string) => string, splice: string): Promise<void> {
   const dir = tempDir();
   const repo = join(dir, 'models');
   cpSync(FRAUD_REPO, repo, { recursive: true });
@@ -35,27 +36,23 @@ test('a resume refuses a model file whose content changed since the interrupted 
   const out = join(dir, 'out.csv');
   const args = ['batch', '--repo', repo, '--model', 'fraud-xgb', '--input', input, '--output', out, '--chunk-rows', '100', '--commit-rows', '100', '--progress', 'none', '--workers', '0'];
   await stopMidway(args);
-  // The model retrained in place: same path, same version folder, other predictions.
-  const artifact = join(repo, 'fraud-xgb', '1', 'model.json');
-  writeFileSync(artifact, readFileSync(artifact, 'utf8').replace('"base_score":"1.27E-2"', '"base_score":"5E-1"'));
+  const path = join(repo, 'fraud-xgb', file);
+  const before = readFileSync(path, 'utf8');
+  const after = change(before);
+  assert.notEqual(after, before, `the change reaches ${file}`);
+  writeFileSync(path, after);
   const rerun = await runCli(args);
-  assert.equal(rerun.code, 1, `a resume would splice two models' predictions: ${rerun.stderr}`);
+  assert.equal(rerun.code, 1, `a resume would splice ${splice}: ${rerun.stderr}`);
   assert.match(rerun.stderr, /JOB_MISMATCH/);
+}
+
+test('a resume refuses a model file whose content changed since the interrupted run', async () => {
+  // The model retrained in place: same path, same version folder, other predictions.
+  await refusesChangedModel(join('1', 'model.json'), (text) => text.replace('"base_score":"1.27E-2"', '"base_score":"5E-1"'), "two models' predictions");
 });
 
 test('a resume refuses a model.yaml that changed (threshold, labels) since the interrupted run', async () => {
-  const dir = tempDir();
-  const repo = join(dir, 'models');
-  cpSync(FRAUD_REPO, repo, { recursive: true });
-  const input = writeFraudCsv(join(dir, 'in.csv'), { rows: 1_000, badEvery: 150 });
-  const out = join(dir, 'out.csv');
-  const args = ['batch', '--repo', repo, '--model', 'fraud-xgb', '--input', input, '--output', out, '--chunk-rows', '100', '--commit-rows', '100', '--progress', 'none', '--workers', '0'];
-  await stopMidway(args);
-  const config = join(repo, 'fraud-xgb', 'model.yaml');
-  writeFileSync(config, readFileSync(config, 'utf8').replace('threshold: 0.33', 'threshold: 0.9'));
-  const rerun = await runCli(args);
-  assert.equal(rerun.code, 1, `a resume would splice two thresholds' labels: ${rerun.stderr}`);
-  assert.match(rerun.stderr, /JOB_MISMATCH/);
+  await refusesChangedModel('model.yaml', (text) => text.replace('threshold: 0.33', 'threshold: 0.9'), "two thresholds' labels");
 });
 
 test('an unchanged input and model still resume', async () => {
