@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { InferenceService, ModelRepository, tensor, type RecordEncoder } from '../../src/core/index.ts';
+import { InferenceService, ModelRepository, tensor, type ModelMetadata, type RecordEncoder } from '../../src/core/index.ts';
 import { allRuntimes } from '../../src/cli/runtimes.ts';
 
 export const FRAUD_REPO = join(import.meta.dirname, '..', '..', 'examples', 'fraud', 'models');
@@ -10,8 +10,8 @@ export type FeatureMatrix = Float32Array | Float64Array;
 
 export interface FraudModel {
   readonly encoder: RecordEncoder;
-  /** The record fields batch mode reads for this model (ModelMetadata.recordFields). */
-  readonly recordFields: readonly string[];
+  /** What batch mode reads from the model before a job (the record fields, the features' kinds). */
+  readonly metadata: ModelMetadata;
   /** The loaded runtime called directly, as the inference service calls it: default outputs, no queue. */
   run(matrix: FeatureMatrix, rows: number): Promise<unknown>;
   close(): Promise<void>;
@@ -28,7 +28,7 @@ export async function openFraudModel(): Promise<FraudModel> {
   const width = encoder.features.length;
   return {
     encoder,
-    recordFields: new InferenceService(repository).metadata(FRAUD_MODEL).recordFields ?? [],
+    metadata: new InferenceService(repository).metadata(FRAUD_MODEL),
     run: (matrix, rows) => served.model.run({ [input]: tensor(encoder.dtype, [rows, width], matrix) }),
     close: () => repository.close(),
   };

@@ -8,6 +8,7 @@ import { ParquetReader } from '../../src/adapters/io/parquet-reader.ts';
 import { TextDatasetReader } from '../../src/adapters/io/text-dataset-reader.ts';
 import { decodeTextPiece } from '../../src/adapters/io/text-piece-decoder.ts';
 import { textPieces, type TextPiece } from '../../src/adapters/io/text-pieces.ts';
+import type { ReadOptions } from '../../src/core/index.ts';
 import { WorkerPool } from '../../src/modes/batch/index.ts';
 import { threadScript } from './thread-script.ts';
 
@@ -29,8 +30,12 @@ export interface ParseFigures {
   readonly fields?: readonly string[];
 }
 
-export async function measureParse(csv: string, parquet: string, rows: number, chunkRows: number, threads: number, fields?: readonly string[]): Promise<ParseFigures> {
-  const csvRead = await rowsPerSecond(rows, () => countRecords(new TextDatasetReader([csv], { format: 'csv' }).read({ chunkRows, fields })));
+/** The columns records hold (all when absent) and those given as plain values, as batch mode reads them. */
+export type ParseOptions = Pick<ReadOptions, 'fields' | 'plainKinds'>;
+
+export async function measureParse(csv: string, parquet: string, rows: number, chunkRows: number, threads: number, read: ParseOptions): Promise<ParseFigures> {
+  const { fields } = read;
+  const csvRead = await rowsPerSecond(rows, () => countRecords(new TextDatasetReader([csv], { format: 'csv' }).read({ chunkRows, ...read })));
   const csvReadAll = fields ? await rowsPerSecond(rows, () => countRecords(new TextDatasetReader([csv], { format: 'csv' }).read({ chunkRows }))) : csvRead;
   const csvCut = await rowsPerSecond(rows, async () => {
     let count = 0;
@@ -42,11 +47,11 @@ export async function measureParse(csv: string, parquet: string, rows: number, c
   });
   const csvCutDecode = await rowsPerSecond(rows, async () => {
     let count = 0;
-    for await (const piece of pieces(csv, chunkRows)) count += (await decodeTextPiece(piece, fields)).records.length;
+    for await (const piece of pieces(csv, chunkRows)) count += (await decodeTextPiece(piece, read)).records.length;
     return count;
   });
-  const csvThreaded = await threadedParse(csv, rows, chunkRows, threads, fields);
-  const parquetRead = await rowsPerSecond(rows, () => countRecords(new ParquetReader([parquet]).read({ chunkRows, fields })));
+  const csvThreaded = await threadedParse(csv, rows, chunkRows, threads, read);
+  const parquetRead = await rowsPerSecond(rows, () => countRecords(new ParquetReader([parquet]).read({ chunkRows, ...read })));
   return { csvRead, csvReadAll, csvCut, csvCutDecode, csvThreaded, threads, parquetRead, ...(fields ? { fields } : {}) };
 }
 
@@ -74,8 +79,8 @@ async function rowsPerSecond(rows: number, pass: () => Promise<number>): Promise
  * batch job keeps (twice the threads), collected in input order. The
  * threads are started and warmed on one piece each before the timing.
  */
-async function threadedParse(csv: string, rows: number, chunkRows: number, threads: number, fields: readonly string[] | undefined): Promise<number> {
-  const pool = new WorkerPool<TextPiece, number>(threadScript('./parse-worker.ts'), fields, threads);
+async function threadedParse(csv: string, rows: number, chunkRows: number, threads: number, read: ParseOptions): Promise<number> {
+  const pool = new WorkerPool<TextPiece, number>(threadScript('./parse-worker.ts'), read, threads);
   try {
     for await (const first of pieces(csv, chunkRows)) {
       await Promise.all(Array.from({ length: threads }, () => pool.run(first)));

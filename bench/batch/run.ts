@@ -20,10 +20,11 @@ import { join } from 'node:path';
 import { DEFAULT_CHUNK_ROWS } from '../../src/cli/commands/batch.ts';
 import { fmt } from '../core/timing.ts';
 import { checkBuilt, runBatch, type BatchResult } from './end-to-end.ts';
+import { plainKindsOf } from '../../src/modes/batch/plain-kinds.ts';
 import { FRAUD_MODEL, openFraudModel } from './fraud-model.ts';
 import { columnNames, ensureCsv, ensureParquet } from './generate-data.ts';
 import { measureModel, type ModelFigures } from './model-only.ts';
-import { measureParse, type ParseFigures } from './parse-only.ts';
+import { measureParse, type ParseFigures, type ParseOptions } from './parse-only.ts';
 
 const ROWS = count('BENCH_ROWS', 1_000_000, 1);
 const BIG_ROWS = count('BENCH_BIG_ROWS', 10_000_000, 0);
@@ -54,7 +55,7 @@ async function main(): Promise<void> {
   // Every pass reads from the page cache, so the first one is not the only one to wait for the disk.
   for (const file of [csv, parquet]) await readThrough(file);
 
-  const parse = await measureParse(csv, parquet, ROWS, CHUNK_ROWS, THREADS, await readFields());
+  const parse = await measureParse(csv, parquet, ROWS, CHUNK_ROWS, THREADS, await readOptions());
   const model = await measureModel(csv, ROWS, CHUNK_ROWS, THREADS);
   printLimits(parse, model);
 
@@ -87,12 +88,18 @@ function endToEndVariants(csv: string, parquet: string, parse: ParseFigures, mod
   ];
 }
 
-/** The columns batch mode reads with --keep-columns KEEP: the model's record fields and the kept ones (all for `all`). */
-async function readFields(): Promise<readonly string[] | undefined> {
-  if (KEEP === 'all') return undefined;
+/**
+ * What batch mode asks of a reader with --keep-columns KEEP: the model's
+ * record fields and the kept columns (all for `all`), with the columns only
+ * the model reads as numbers or booleans given as values.
+ */
+async function readOptions(): Promise<ParseOptions> {
+  if (KEEP === 'all') return {};
   const model = await openFraudModel();
   try {
-    return [...new Set([...model.recordFields, ...KEEP.split(',').filter(Boolean)])];
+    const kept = KEEP.split(',').filter(Boolean);
+    const fields = [...new Set([...(model.metadata.recordFields ?? []), ...kept])];
+    return { fields, plainKinds: plainKindsOf(model.metadata, kept.map((name) => ({ name, type: 'string' }))) };
   } finally {
     await model.close();
   }

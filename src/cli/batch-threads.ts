@@ -11,6 +11,7 @@ export interface BatchWorkerData {
   readonly version: string;
   readonly kept: ScoringPlan['kept'];
   readonly fields: ScoringPlan['fields'];
+  readonly plainKinds: ScoringPlan['plainKinds'];
   readonly columnar: boolean;
 }
 
@@ -106,7 +107,7 @@ export interface WorkerModel {
 }
 
 function startPool(model: WorkerModel, threads: number, plan: ScoringPlan): WorkerPool<PieceRequest, PieceResult> {
-  const data: BatchWorkerData = { ...model, version: plan.version, kept: plan.kept, fields: plan.fields, columnar: plan.columnar === true };
+  const data: BatchWorkerData = { ...model, version: plan.version, kept: plan.kept, fields: plan.fields, plainKinds: plan.plainKinds, columnar: plan.columnar === true };
   return new WorkerPool<PieceRequest, PieceResult>(WORKER_SCRIPT, data, threads);
 }
 

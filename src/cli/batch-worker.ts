@@ -25,7 +25,7 @@ parentPort?.on('message', ({ id, request }: { id: number; request: PieceRequest 
 async function score(request: PieceRequest): Promise<PieceResult> {
   const { name, service } = await opened;
   const plan = { model: name, version: data.version, kept: data.kept, fields: data.fields, startRow: 0 };
-  if ('piece' in request) return packed(await scoreChunk(service, { ...plan, chunkRows: request.piece.rows }, await decodeTextPiece(request.piece, data.fields)));
+  if ('piece' in request) return packed(await scoreChunk(service, { ...plan, chunkRows: request.piece.rows }, await decodeTextPiece(request.piece, data)));
   const scored: ScoredRows[] = [];
   for await (const chunk of readParquetRange(request.range, { fields: data.fields })) scored.push(packed(await scoreChunk(service, { ...plan, chunkRows: request.range.chunkRows }, chunk)));
   return scored;

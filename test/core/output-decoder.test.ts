@@ -47,3 +47,11 @@ test('half precision bits decode to numbers', () => {
   assert.equal(halfBitsToNumber(0xfc00), -Infinity);
   assert.ok(Number.isNaN(halfBitsToNumber(0x7e00)));
 });
+
+test('predictions are plain objects with their fields as own keys, whatever the names', () => {
+  const spec = { ...base, probabilityField: '__proto__', labelField: 'x"y' };
+  const [first] = decodeOutputs(spec, { p: { dtype: 'float32', shape: [1], data: new Float32Array([0.75]) } }, 1);
+  assert.equal(Object.getPrototypeOf(first), Object.prototype);
+  assert.deepEqual(Object.keys(first ?? {}), ['__proto__', 'x"y']);
+  assert.equal(JSON.stringify(first), '{"__proto__":0.75,"x\\"y":1}');
+});

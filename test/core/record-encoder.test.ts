@@ -171,3 +171,26 @@ test('model.yaml contradictions are refused with their paths', () => {
   check('batching:\n  timeout: 0ms\n', 'batching.timeout', /longer than 0/);
   check('version_policy: newest\n', 'version_policy', /"latest", \{latest: N\}/);
 });
+
+test('a key holding undefined is a missing value; a key not there is an absent one', () => {
+  const c = parseModelConfig('inputs:\n  - name: a\n    type: number\n  - name: b\n    type: number\n', 'model.yaml');
+  const enc = new RecordEncoder(compileFeatures(c.inputs, undefined, false, 'model.yaml'), 'float64');
+  assert.throws(() => enc.encode([{ a: 1 }]), /row 0: required feature "b" is missing/);
+  assert.throws(() => enc.encode([{ a: 1, b: undefined }]), /row 0: feature "b" has no value and is required/);
+});
+
+test('a feature named __proto__ is read from the record\'s own key only', () => {
+  const c = parseModelConfig('inputs:\n  - name: __proto__\n    type: number\n    default: 9\n', 'model.yaml');
+  const enc = new RecordEncoder(compileFeatures(c.inputs, undefined, false, 'model.yaml'), 'float64');
+  assert.deepEqual([...enc.encode([JSON.parse('{"__proto__": 5}') as Record<string, unknown>, {}]).data], [5, 9]);
+});
+
+test('many features with names that look like code are each read from their own key, in order', () => {
+  const names = Array.from({ length: 150 }, (_, i) => (i % 3 === 0 ? `f"${i}\\n}); throw 1; //` : i % 3 === 1 ? `x-${i} y` : `\u00e9${i}`));
+  const features = compileFeatures(names.map((name) => ({ name, type: 'number' as const })), undefined, false, 'model.yaml');
+  const enc = new RecordEncoder(features, 'float32');
+  const record = Object.fromEntries(names.map((name, i) => [name, i * 2]));
+  assert.deepEqual([...enc.encode([record, { ...record, [names[149] as string]: '7' }]).data], [...names.map((_, i) => i * 2), ...names.map((_, i) => (i === 149 ? 7 : i * 2))]);
+  assert.throws(() => enc.encode([{ ...record, [names[100] as string]: 'x' }]), (e: unknown) => TetraError.is(e) && e.where.field === names[100]);
+  assert.throws(() => enc.encode([{ ...record, [names[70] as string]: 1e39 }]), (e: unknown) => TetraError.is(e) && e.code === 'INPUT_NOT_FINITE' && e.where.field === names[70]);
+});

@@ -1,6 +1,10 @@
 import { TetraError } from '../../core/index.ts';
+import { CellKind, plainCell, type CsvCell } from './plain-cell.ts';
 import { MAX_ROW_BYTES, rowTooLong } from './record-batch.ts';
 
+// Read once: the row loop below compares against them for every cell.
+const TEXT = CellKind.Text;
+const SKIP = CellKind.Skip;
 const QUOTE = 34;
 const CR = 13;
 const LF = 10;
@@ -13,8 +17,17 @@ export interface CsvParserOptions {
   readonly maxRowBytes?: number;
 }
 
+/**
+ * How a parser whose cells may be values hands out the rows after the
+ * first (the header): given the header's cells, a kind per position.
+ * Only a `CsvParser<CsvCell>` takes it.
+ */
+export interface CellKindOptions {
+  readonly cellKinds?: (header: readonly string[]) => readonly CellKind[];
+}
+
 /** Where parsing of one row stopped. */
-type RowEnd = { readonly next: number; readonly fields: string[]; readonly quoted: boolean; readonly newlines: number } | 'incomplete';
+type RowEnd<C> = { readonly next: number; readonly fields: C[]; readonly quoted: boolean; readonly newlines: number } | 'incomplete';
 
 /**
  * An incremental RFC 4180 CSV parser: feed it text in any pieces and it
@@ -22,9 +35,18 @@ type RowEnd = { readonly next: number; readonly fields: string[]; readonly quote
  * delimiters, doubled quotes and newlines, and may span pieces. Unquoted
  * fields are sliced straight out of the input (no per-character copying).
  * A blank line is skipped; a line holding `""` is a row with one empty field.
+ *
+ * Cells are strings, unless the parser is told (`cellKinds`) to skip some
+ * columns or to give their plain numbers or booleans as values: `C` says
+ * what a cell may be.
  */
-export class CsvParser {
+export class CsvParser<C extends CsvCell = string> {
   private readonly delimiter: number;
+  private readonly delimiterText: string;
+  /** The next delimiter, LF and CR at or after the cursor in the text being parsed (-1: not searched yet). */
+  private nextDelimiter = -1;
+  private nextLf = -1;
+  private nextCr = -1;
   private readonly source: string;
   private readonly maxRowBytes: number;
   private carry = '';
@@ -33,31 +55,26 @@ export class CsvParser {
   /** The carried text stops inside a quoted field: until a quote arrives, new text cannot finish it. */
   private inQuote = false;
   private bom = true;
-  /** Cells by position that are copied out; the others come back empty. */
-  private wanted?: readonly boolean[];
+  /** How each cell, by position, is handed out (all as text when absent). */
+  private kinds?: readonly CellKind[];
 
-  constructor(options: CsvParserOptions = {}) {
+  private readonly kindsOf?: (header: readonly string[]) => readonly CellKind[];
+  private header = true;
+
+  constructor(options: CsvParserOptions & ([C] extends [string] ? { readonly cellKinds?: never } : CellKindOptions) = {}) {
     const delimiter = options.delimiter ?? ',';
     if (delimiter.length !== 1 || delimiter === '"' || delimiter === '\n' || delimiter === '\r') {
       throw new TetraError('CONFIG_INVALID', `the CSV delimiter must be one character other than a quote or line break, got ${JSON.stringify(delimiter)}`, { field: 'delimiter' });
     }
     this.delimiter = delimiter.charCodeAt(0);
+    this.delimiterText = delimiter;
     this.source = options.source ?? 'input';
     this.maxRowBytes = options.maxRowBytes ?? MAX_ROW_BYTES;
-  }
-
-  /**
-   * From now on only the cells marked true are copied out of the text; the
-   * others come back as empty strings, still counted, so a row's width is
-   * checked as before. A reader that needs a few of many columns is spared
-   * a string for each of the rest.
-   */
-  want(cells: readonly boolean[]): void {
-    this.wanted = cells.every(Boolean) ? undefined : cells;
+    this.kindsOf = (options as CellKindOptions).cellKinds;
   }
 
   /** Parses every complete row in `text` (plus what was carried over). `lines` receives each row's first line number. */
-  push(text: string, lines?: number[]): string[][] {
+  push(text: string, lines?: number[]): C[][] {
     if (this.bom) {
       this.bom = false;
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
@@ -73,6 +90,16 @@ export class CsvParser {
     return rows;
   }
 
+  /**
+   * The header's cells are text (no kinds apply yet); the rows after it,
+   * even in the same piece of text, are handed out as `cellKinds` says.
+   */
+  private afterHeader(cells: readonly string[]): void {
+    this.header = false;
+    const kinds = this.kindsOf?.(cells);
+    this.kinds = kinds === undefined || kinds.every((k) => k === TEXT) ? undefined : kinds;
+  }
+
   /** The carried text is one unfinished row: past the limit it fails, naming the line it starts on. */
   private checkCarry(): void {
     // A UTF-16 unit is at most 3 UTF-8 bytes: only a long carry needs its bytes counted.
@@ -82,20 +109,22 @@ export class CsvParser {
   }
 
   /** Parses the text left at the end of input (a last row without a line break). */
-  end(lines?: number[]): string[][] {
+  end(lines?: number[]): C[][] {
     const rest = this.carry;
     this.carry = '';
     return rest.length > 0 ? this.parse(rest, true, lines) : [];
   }
 
-  private parse(input: string, final: boolean, lines?: number[]): string[][] {
-    const rows: string[][] = [];
+  private parse(input: string, final: boolean, lines?: number[]): C[][] {
+    const rows: C[][] = [];
+    this.nextDelimiter = this.nextLf = this.nextCr = -1;
     let pos = 0;
     while (pos < input.length) {
       const row = this.parseRow(input, pos, final);
       if (row === 'incomplete') break;
       if (row.quoted || row.fields.length > 1 || row.fields[0] !== '') {
         rows.push(row.fields);
+        if (this.header) this.afterHeader(row.fields as string[]);
         lines?.push(this.line);
       }
       this.line += row.newlines + 1;
@@ -110,11 +139,14 @@ export class CsvParser {
    * break. Written as one loop with no object per field: it runs for every
    * cell of a file.
    */
-  private parseRow(s: string, pos: number, final: boolean): RowEnd {
-    const fields: string[] = [];
+  private parseRow(s: string, pos: number, final: boolean): RowEnd<C> {
+    // A cell is a value only where cellKinds said so, which only a CsvParser<CsvCell> is given.
+    const kinds = this.kinds;
+    // Sized for the header's width up front: growing a row's array cell by cell reallocates it several times.
+    const fields: CsvCell[] = kinds === undefined ? [] : new Array<CsvCell>(kinds.length);
+    let count = 0;
     const n = s.length;
     const delimiter = this.delimiter;
-    const wanted = this.wanted;
     let quoted = false;
     let newlines = 0;
     let i = pos;
@@ -123,22 +155,18 @@ export class CsvParser {
         const q = this.parseQuoted(s, i, final, this.line + newlines);
         this.inQuote = q === 'incomplete';
         if (q === 'incomplete') return 'incomplete';
-        fields.push(q.value);
+        fields[count++] = q.value;
         quoted = true;
         newlines += q.newlines;
         i = q.end;
       } else {
-        let j = i;
-        while (j < n) {
-          const c = s.charCodeAt(j);
-          if (c === delimiter || c === LF || c === CR) break;
-          j++;
-        }
-        fields.push(wanted !== undefined && wanted[fields.length] === false ? '' : s.slice(i, j));
+        const j = this.cellEnd(s, i);
+        const kind = kinds === undefined ? TEXT : (kinds[count] ?? TEXT);
+        fields[count++] = kind === TEXT ? s.slice(i, j) : kind === SKIP ? '' : (plainCell(s, i, j, kind) ?? s.slice(i, j));
         i = j;
       }
       // What follows a field: a delimiter (another field), a line break or the end of input (the row ends).
-      if (i >= n) return final ? { next: i, fields, quoted, newlines } : 'incomplete';
+      if (i >= n) return final ? rowEnd(i, fields, count, quoted, newlines) : 'incomplete';
       const c = s.charCodeAt(i);
       if (c === delimiter) {
         // A delimiter at the very end of the input still opens an (empty) last field.
@@ -148,11 +176,25 @@ export class CsvParser {
       }
       if (c === CR) {
         if (i + 1 >= n && !final) return 'incomplete';
-        return { next: s.charCodeAt(i + 1) === LF ? i + 2 : i + 1, fields, quoted, newlines };
+        return rowEnd(s.charCodeAt(i + 1) === LF ? i + 2 : i + 1, fields, count, quoted, newlines);
       }
-      if (c === LF) return { next: i + 1, fields, quoted, newlines };
+      if (c === LF) return rowEnd(i + 1, fields, count, quoted, newlines);
       throw this.malformed('unexpected character after a quoted field', this.line + newlines);
     }
+  }
+
+  /**
+   * Where the unquoted cell from `i` ends: the next delimiter, line break or
+   * the end of the text. Found by native searches, several times faster
+   * than a loop over the characters; each search runs again only once the
+   * cursor has passed what it found, so a file with no delimiters (one
+   * column) or no CR is still read in linear time.
+   */
+  private cellEnd(s: string, i: number): number {
+    if (this.nextDelimiter < i) this.nextDelimiter = foundOrEnd(s.indexOf(this.delimiterText, i), s);
+    if (this.nextLf < i) this.nextLf = foundOrEnd(s.indexOf('\n', i), s);
+    if (this.nextCr < i) this.nextCr = foundOrEnd(s.indexOf('\r', i), s);
+    return Math.min(this.nextDelimiter, this.nextLf, this.nextCr);
   }
 
   private parseQuoted(s: string, start: number, final: boolean, line: number): { value: string; end: number; newlines: number } | 'incomplete' {
@@ -179,6 +221,16 @@ export class CsvParser {
   private malformed(what: string, line: number): TetraError {
     return new TetraError('INPUT_MALFORMED', `${this.source} line ${line}: ${what}`, { line, file: this.source });
   }
+}
+
+/** A row's end, its cells cut to those it had (a short row leaves the rest of its sized array empty). */
+function rowEnd<C>(next: number, fields: CsvCell[], count: number, quoted: boolean, newlines: number): RowEnd<C> {
+  if (fields.length !== count) fields.length = count;
+  return { next, fields: fields as C[], quoted, newlines };
+}
+
+function foundOrEnd(at: number, s: string): number {
+  return at < 0 ? s.length : at;
 }
 
 function countNewlines(text: string): number {

@@ -1,7 +1,8 @@
-import { MALFORMED_ROW, TetraError, type InputRecord } from '../../core/index.ts';
+import { MALFORMED_ROW, TetraError, type InputRecord, type PlainKind } from '../../core/index.ts';
 import { StringDecoder } from 'node:string_decoder';
 import { CsvParser } from './csv-parser.ts';
-import { RECORD_PROTOTYPE, csvRecordMaker, keptNames, wantedCells, type RecordMaker } from './record-shape.ts';
+import type { CsvCell } from './plain-cell.ts';
+import { RECORD_PROTOTYPE, cellKinds, csvRecordMaker, keptNames, plainValuesAllowed, type RecordMaker } from './record-shape.ts';
 import { DEFAULT_BATCH_ROWS, throwIfCancelled, type RecordBatch, type RecordReaderOptions } from './record-batch.ts';
 
 export interface CsvRecordOptions extends RecordReaderOptions {
@@ -16,31 +17,38 @@ export interface CsvRecordOptions extends RecordReaderOptions {
   readonly headerOnlyBatch?: boolean;
   /** The columns records hold (every column when absent): the others are still counted, but never copied out of the text. */
   readonly fields?: readonly string[];
+  /** Columns whose plain cells become numbers or booleans (see ReadOptions.plainKinds); text otherwise. */
+  readonly plainKinds?: Readonly<Record<string, PlainKind>>;
 }
 
 /**
  * Reads CSV with a header row into record batches: each record maps header
- * names to cell text, with missing cells as null. A row with a different
+ * names to cell text (or, in `plainKinds` columns, a plain cell's value),
+ * with missing cells as null. A row with a different
  * number of cells than the header fails, naming its line.
  */
 export async function* csvRecords(chunks: AsyncIterable<string | Buffer> | Iterable<string | Buffer>, options: CsvRecordOptions = {}): AsyncGenerator<RecordBatch> {
   const source = options.source ?? 'input';
   const decoder = new StringDecoder('utf8');
-  const parser = new CsvParser({ delimiter: options.delimiter, source, maxRowBytes: options.maxRowBytes });
   const missing = new Set(options.missingValues ?? ['']);
-  const batchSize = options.batchSize ?? DEFAULT_BATCH_ROWS;
+  const plainKinds = plainValuesAllowed(missing) ? options.plainKinds : undefined;
   const fields = options.fields ? new Set(options.fields) : undefined;
+  const parser = new CsvParser<CsvCell>({
+    delimiter: options.delimiter, source, maxRowBytes: options.maxRowBytes,
+    cellKinds: (cells) => cellKinds(cells.map((c) => c.trim()), fields, plainKinds),
+  });
+  const batchSize = options.batchSize ?? DEFAULT_BATCH_ROWS;
   let header: string[] | undefined;
   let shape: RowShape | undefined;
   let pending: InputRecord[] = [];
   let pendingLines: number[] = [];
   let rowNumber = 0;
-  const take = (rows: string[][], lines: number[]): void => {
+  const take = (rows: CsvCell[][], lines: number[]): void => {
     rows.forEach((cells, i) => {
       if (!shape) {
-        header = checkHeader(cells, source);
+        // The header's cells are text (cellKinds apply to the rows after it).
+        header = checkHeader(cells.map(String), source);
         shape = rowShape(header, missing, fields);
-        parser.want(wantedCells(header, fields));
         return;
       }
       pending.push(options.keepMalformed ? toRecordOrMalformed(shape, cells, missing, source, lines[i] as number) : toRecord(shape, cells, source, lines[i] as number));
@@ -95,22 +103,22 @@ function rowShape(header: readonly string[], missing: ReadonlySet<string>, field
 }
 
 /** The record, or for a row of the wrong width the cells it has (by position) marked malformed. */
-function toRecordOrMalformed(shape: RowShape, cells: string[], missing: ReadonlySet<string>, source: string, line: number): InputRecord {
+function toRecordOrMalformed(shape: RowShape, cells: CsvCell[], missing: ReadonlySet<CsvCell>, source: string, line: number): InputRecord {
   if (cells.length === shape.width) return shape.make(cells);
   const record = Object.create(RECORD_PROTOTYPE) as Record<string | symbol, unknown>;
   shape.names.forEach((name, k) => {
     const i = shape.indexes[k] as number;
-    record[name] = i < cells.length && !missing.has(cells[i] as string) ? cells[i] : null;
+    record[name] = i < cells.length && !missing.has(cells[i] as CsvCell) ? cells[i] : null;
   });
   record[MALFORMED_ROW] = wrongWidth(shape, cells, source, line);
   return record as InputRecord;
 }
 
-function toRecord(shape: RowShape, cells: string[], source: string, line: number): InputRecord {
+function toRecord(shape: RowShape, cells: CsvCell[], source: string, line: number): InputRecord {
   if (cells.length !== shape.width) throw wrongWidth(shape, cells, source, line);
   return shape.make(cells);
 }
 
-function wrongWidth(shape: RowShape, cells: readonly string[], source: string, line: number): TetraError {
+function wrongWidth(shape: RowShape, cells: readonly CsvCell[], source: string, line: number): TetraError {
   return new TetraError('INPUT_MALFORMED', `${source} line ${line}: ${cells.length} cells but the header has ${shape.width} columns`, { file: source, line });
 }

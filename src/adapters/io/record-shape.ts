@@ -1,4 +1,5 @@
-import type { InputRecord } from '../../core/index.ts';
+import type { InputRecord, PlainKind } from '../../core/index.ts';
+import { CellKind, cellKindOf, plainCell, type CsvCell } from './plain-cell.ts';
 
 /**
  * Records inherit from one object without a prototype: a column named
@@ -24,7 +25,7 @@ export function compileRecord<A extends unknown[]>(columns: readonly { readonly 
 }
 
 /** Turns one CSV row's cells into a record. */
-export type RecordMaker = (cells: readonly string[]) => InputRecord;
+export type RecordMaker = (cells: readonly CsvCell[]) => InputRecord;
 
 /** Records of one CSV header holding the columns in `fields` (all when absent), missing cells as null. */
 export function csvRecordMaker(header: readonly string[], missing: ReadonlySet<string>, fields?: ReadonlySet<string>): RecordMaker {
@@ -34,13 +35,30 @@ export function csvRecordMaker(header: readonly string[], missing: ReadonlySet<s
     const cell = `c[${i}]`;
     return [{ name, value: onlyEmpty ? `${cell} === '' ? null : ${cell}` : `m.has(${cell}) ? null : ${cell}` }];
   });
-  const Shape = compileRecord<[readonly string[], ReadonlySet<string>]>(columns, ['c', 'm']);
+  const Shape = compileRecord<[readonly CsvCell[], ReadonlySet<CsvCell>]>(columns, ['c', 'm']);
   return (cells) => new Shape(cells, missing);
 }
 
-/** Which of the header's cells a record keeps (the first always, so a blank line still reads as blank). */
-export function wantedCells(header: readonly string[], fields?: ReadonlySet<string>): boolean[] {
-  return header.map((name, i) => i === 0 || !fields || fields.has(name));
+/**
+ * How the parser hands out each of the header's cells: skipped when records
+ * leave the column out (never the first, so a blank line still reads as
+ * blank), a plain value for the columns in `plain`, text for the rest.
+ */
+export function cellKinds(header: readonly string[], fields?: ReadonlySet<string>, plain?: Readonly<Record<string, PlainKind>>): CellKind[] {
+  return header.map((name, i) => {
+    if (fields && !fields.has(name) && i > 0) return CellKind.Skip;
+    const kind = plain && Object.hasOwn(plain, name) ? plain[name] : undefined;
+    return kind ? cellKindOf(kind) : CellKind.Text;
+  });
+}
+
+/**
+ * Plain values are safe only if no missing-value marker reads as one: a
+ * marker `0` must make a `0` cell null, which the number 0 would escape.
+ */
+export function plainValuesAllowed(missing: ReadonlySet<string>): boolean {
+  const kinds = [CellKind.Number, CellKind.Boolean];
+  return [...missing].every((marker) => kinds.every((kind) => plainCell(marker, 0, marker.length, kind) === undefined));
 }
 
 /** The column names a record keeps, for a row made by position (a malformed row). */

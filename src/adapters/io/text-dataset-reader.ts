@@ -105,12 +105,12 @@ export class TextDatasetReader implements DatasetReader {
     // Streams are closed as each file is read to its end or abandoned.
   }
 
-  private batches(path: string, { chunkRows, signal, fields }: ReadOptions): AsyncGenerator<RecordBatch> {
+  private batches(path: string, { chunkRows, signal, fields, plainKinds }: ReadOptions): AsyncGenerator<RecordBatch> {
     const source = sourceName(path);
     const chunks = this.open(path);
     const options = { source, batchSize: chunkRows, signal, keepMalformed: true };
     return this.options.format === 'csv'
-      ? csvRecords(chunks, { ...options, delimiter: this.options.delimiter, headerOnlyBatch: true, fields })
+      ? csvRecords(chunks, { ...options, delimiter: this.options.delimiter, headerOnlyBatch: true, fields, plainKinds })
       : jsonlRecords(chunks, options);
   }
 

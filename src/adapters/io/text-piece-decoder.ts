@@ -1,11 +1,11 @@
-import { MALFORMED_ROW, TetraError, malformedRowError, type RowChunk } from '../../core/index.ts';
+import { MALFORMED_ROW, TetraError, malformedRowError, type ReadOptions, type RowChunk } from '../../core/index.ts';
 import { csvRecords } from './csv-records.ts';
 import { jsonlRecords } from './jsonl-records.ts';
 import type { RecordBatch } from './record-batch.ts';
 import type { TextPiece } from './text-pieces.ts';
 
-/** Parses a piece cut by `textPieces` into records, with the file's line numbers; CSV records hold only `fields` when given. */
-export async function decodeTextPiece(piece: TextPiece, fields?: readonly string[]): Promise<RowChunk> {
+/** Parses a piece cut by `textPieces` into records, with the file's line numbers; CSV records hold only `fields` when given, and `plainKinds` as for a whole file. */
+export async function decodeTextPiece(piece: TextPiece, { fields, plainKinds }: Pick<ReadOptions, 'fields' | 'plainKinds'> = {}): Promise<RowChunk> {
   const text = Buffer.from(piece.bytes.buffer, piece.bytes.byteOffset, piece.bytes.byteLength).toString('utf8');
   const options = { source: piece.source, batchSize: Number.MAX_SAFE_INTEGER, keepMalformed: true };
   let batches: AsyncGenerator<RecordBatch>;
@@ -15,7 +15,7 @@ export async function decodeTextPiece(piece: TextPiece, fields?: readonly string
     const header = (piece.header ?? []).map((name) => csvCell(name, delimiter)).join(delimiter);
     // The parser wants the header first: it takes the lines before the piece's first.
     const headerLines = 1 + (header.match(/\n/g)?.length ?? 0);
-    batches = csvRecords([header, '\n', text], { ...options, delimiter, fields });
+    batches = csvRecords([header, '\n', text], { ...options, delimiter, fields, plainKinds });
     lineShift = piece.firstLine - headerLines - 1;
   } else {
     batches = jsonlRecords([text], options);

@@ -2,6 +2,7 @@ import { TetraError } from '../errors/index.ts';
 import type { ModelTask } from '../model/model-description.ts';
 import { halfBitsToNumber } from '../float16.ts';
 import type { Tensor, TensorMap } from '../tensor.ts';
+import { objectMaker } from './object-maker.ts';
 
 /** How a model's output tensors become named fields of a prediction record. */
 export interface OutputSpec {
@@ -51,10 +52,11 @@ function decodeBinary(spec: OutputSpec, score: Tensor, rows: number): Prediction
   }
   const data = numbers(score);
   const [negative, positive] = spec.classes ?? [0, 1];
+  const prediction = objectMaker([spec.probabilityField, spec.labelField]);
   const out: PredictionRecord[] = new Array(rows);
   for (let r = 0; r < rows; r++) {
     const p = Number(data[r * width + width - 1]);
-    out[r] = { [spec.probabilityField]: p, [spec.labelField]: p >= spec.threshold ? positive : negative };
+    out[r] = prediction(p, p >= spec.threshold ? positive : negative);
   }
   return out;
 }
@@ -82,8 +84,9 @@ function decodeMulticlass(spec: OutputSpec, score: Tensor, rows: number): Predic
 
 function decodeRegression(spec: OutputSpec, score: Tensor, rows: number): PredictionRecord[] {
   const width = rowWidth(score);
+  const prediction = objectMaker([spec.valueField]);
   const out: PredictionRecord[] = new Array(rows);
-  for (let r = 0; r < rows; r++) out[r] = { [spec.valueField]: rowValue(score, r, width) };
+  for (let r = 0; r < rows; r++) out[r] = prediction(rowValue(score, r, width));
   return out;
 }
 

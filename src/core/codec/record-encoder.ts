@@ -1,7 +1,7 @@
 import { TetraError } from '../errors/index.ts';
 import type { Tensor } from '../tensor.ts';
 import type { FeatureSpec } from './feature-spec.ts';
-import { MISSING, encodeValue } from './parse-value.ts';
+import { compileRowEncoder, type RowEncoder } from './row-encoder.ts';
 
 /** A record as callers send it: feature name -> value. */
 export type InputRecord = Readonly<Record<string, unknown>>;
@@ -29,9 +29,12 @@ export class RecordEncoder {
   readonly features: readonly FeatureSpec[];
   readonly dtype: 'float32' | 'float64';
 
+  private readonly rowEncoder: RowEncoder;
+
   constructor(features: readonly FeatureSpec[], dtype: 'float32' | 'float64') {
     this.features = features;
     this.dtype = dtype;
+    this.rowEncoder = compileRowEncoder(features, dtype);
   }
 
   /** Encodes every record; the first bad value throws, naming its row and field. */
@@ -65,30 +68,6 @@ export class RecordEncoder {
     if (typeof record !== 'object' || record === null || Array.isArray(record)) {
       throw new TetraError('INPUT_WRONG_TYPE', `row ${row}: expected a record (an object of feature values), got ${Array.isArray(record) ? 'an array' : typeof record}`, { row });
     }
-    const features = this.features;
-    for (let f = 0; f < features.length; f++) {
-      const spec = features[f] as FeatureSpec;
-      // Own keys only: a feature named "constructor" must not read Object.prototype.
-      let encoded = Object.hasOwn(record, spec.name) ? encodeValue(spec, record[spec.name], row) : absent(spec, row);
-      if (encoded === MISSING) encoded = missing(spec, row);
-      if (this.dtype === 'float32' && Math.abs(encoded) > FLOAT32_MAX && Number.isFinite(encoded)) {
-        throw new TetraError('INPUT_NOT_FINITE', `row ${row}: feature "${spec.name}" is ${encoded}, beyond the float32 range the model computes in`, { row, field: spec.name });
-      }
-      out[offset + f] = encoded;
-    }
+    this.rowEncoder(record, row, out, offset);
   }
-}
-
-const FLOAT32_MAX = 3.4028234663852886e38;
-
-function absent(spec: FeatureSpec, row: number): number {
-  if (spec.defaultValue !== undefined) return spec.defaultValue;
-  if (!spec.required) return Number.NaN;
-  throw new TetraError('INPUT_MISSING_FEATURE', `row ${row}: required feature "${spec.name}" is missing`, { row, field: spec.name });
-}
-
-function missing(spec: FeatureSpec, row: number): number {
-  if (spec.defaultValue !== undefined) return spec.defaultValue;
-  if (spec.nullable) return Number.NaN;
-  throw new TetraError('INPUT_MISSING_FEATURE', `row ${row}: feature "${spec.name}" has no value and is required`, { row, field: spec.name });
 }

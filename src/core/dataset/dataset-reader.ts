@@ -40,7 +40,17 @@ export interface ReadOptions {
    * which spares it decoding them.
    */
   readonly fields?: readonly string[];
+  /**
+   * Columns the caller reads as numbers, integers or booleans (the model's
+   * features of those kinds, when nothing else reads them as text). A text
+   * reader may give a cell that is plainly such a value (`12.5`, `7`,
+   * `true`) as the value instead of its text: the caller reads both alike.
+   */
+  readonly plainKinds?: Readonly<Record<string, PlainKind>>;
 }
+
+/** How a caller reads a column it takes as a value (see ReadOptions.plainKinds). */
+export type PlainKind = 'number' | 'integer' | 'boolean';
 
 /** What is known of an input's size before reading it, for progress. */
 export interface DatasetSize {

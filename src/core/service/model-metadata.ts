@@ -24,6 +24,8 @@ export interface ModelMetadata {
    * leave other columns out of the records it makes for this model.
    */
   readonly recordFields?: readonly string[];
+  /** The record field a model with online features looks them up by (an entity id such as `card_id`). */
+  readonly onlineFeatureKey?: string;
 }
 
 export interface FeatureMetadata {
@@ -52,6 +54,7 @@ export function describeServedModel(served: ServedModel, versions: readonly stri
     classes: served.schema.outputs.classes,
     features,
     ...(features ? { recordFields: recordFields(served) } : {}),
+    ...(served.enricher ? { onlineFeatureKey: served.enricher.spec.keyField } : {}),
   };
 }
 

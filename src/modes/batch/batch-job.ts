@@ -2,9 +2,10 @@ import {
   TetraError, asTetraError, columnarOf, malformedRowError, rowsOf,
   type ColumnarRows, type OutputChunk,
   type DatasetColumn, type DatasetReader, type DatasetWriter, type InferenceService,
-  type InferResult, type InputRecord, type JobManifest, type ModelMetadata, type OutputColumn, type RejectedRecord, type RejectedRow, type RejectsLog, type RowChunk,
+  type InferResult, type InputRecord, type JobManifest, type ModelMetadata, type OutputColumn, type ReadOptions, type RejectedRecord, type RejectedRow, type RejectsLog, type RowChunk,
 } from '../../core/index.ts';
 import { jobFingerprint } from './job-fingerprint.ts';
+import { plainKindsOf } from './plain-kinds.ts';
 import type { BatchSummary, JobStatus } from './job-summary.ts';
 import { chunkRows, keptColumns, outputColumns } from './output-rows.ts';
 import { describeLimit, rejectsExceeded, type RejectLimit } from './reject-limit.ts';
@@ -55,6 +56,8 @@ export interface ScoringPlan {
   readonly kept: readonly DatasetColumn[];
   /** The input columns scoring reads (the model's record fields and the kept columns); all when absent. */
   readonly fields?: readonly string[];
+  /** Input columns read only as the model's numeric or boolean features, which a text reader may give as values. */
+  readonly plainKinds?: ReadOptions['plainKinds'];
   /** Other threads send output rows column by column (the writer takes them so). */
   readonly columnar?: boolean;
   readonly startRow: number;
@@ -194,14 +197,14 @@ class BatchRun {
     const { spec } = this;
     const meta = this.meta as ModelMetadata;
     const fields = meta.recordFields ? [...new Set([...meta.recordFields, ...this.kept.map((c) => c.name)])] : undefined;
-    const plan: ScoringPlan = { model: meta.name, version: meta.version, kept: this.kept, fields, columnar: spec.writer.takesColumnar === true, startRow: this.manifest?.rowsIn ?? 0, chunkRows: spec.chunkRows, signal: spec.signal };
+    const plan: ScoringPlan = { model: meta.name, version: meta.version, kept: this.kept, fields, plainKinds: plainKindsOf(meta, this.kept), columnar: spec.writer.takesColumnar === true, startRow: this.manifest?.rowsIn ?? 0, chunkRows: spec.chunkRows, signal: spec.signal };
     if (spec.parallel) {
       yield* spec.parallel.chunks(plan);
       return;
     }
     // One model call at a time: the next chunk is read and decoded meanwhile, and the model's queue never overflows.
     let previous: Promise<unknown> = Promise.resolve();
-    for await (const chunk of spec.reader.read({ startRow: plan.startRow, chunkRows: plan.chunkRows, signal: plan.signal, fields: plan.fields })) {
+    for await (const chunk of spec.reader.read({ startRow: plan.startRow, chunkRows: plan.chunkRows, signal: plan.signal, fields: plan.fields, plainKinds: plan.plainKinds })) {
       const scored = previous.then(() => scoreChunk(spec.service, plan, chunk));
       previous = scored.catch(() => undefined);
       yield { scored };

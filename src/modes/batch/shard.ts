@@ -119,7 +119,9 @@ export class KeyHashShard implements DatasetReader {
     let firstRow = 0;
     // The key is read whatever else the job reads: records left without it would all hash alike.
     const fields = options.fields && !options.fields.includes(this.key) ? [...options.fields, this.key] : options.fields;
-    for await (const chunk of this.inner.read({ ...options, fields, startRow: 0 })) {
+    // ...and as the text it is: its hash must not depend on whether the model also reads it as a number.
+    const plainKinds = options.plainKinds && Object.hasOwn(options.plainKinds, this.key) ? withoutKey(options.plainKinds, this.key) : options.plainKinds;
+    for await (const chunk of this.inner.read({ ...options, fields, plainKinds, startRow: 0 })) {
       const keep: number[] = [];
       chunk.records.forEach((record, i) => {
         if (hashKey(record[this.key]) % this.shard.count === this.shard.index) keep.push(i);
@@ -152,4 +154,10 @@ function hashKey(value: unknown): number {
     hash = Math.imul(hash, 0x01000193);
   }
   return hash >>> 0;
+}
+
+function withoutKey<T>(kinds: Readonly<Record<string, T>>, key: string): Record<string, T> {
+  const rest = Object.create(null) as Record<string, T>;
+  for (const [name, kind] of Object.entries(kinds)) if (name !== key) rest[name] = kind;
+  return rest;
 }
