@@ -1,6 +1,6 @@
 import { readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { jobFileRole, type JobFileNames } from '../adapters/io/job-files.ts';
+import { jobFileRole, manifestPathFor, rejectsPathFor, type JobFileNames } from '../adapters/io/job-files.ts';
 import { TetraError } from '../core/index.ts';
 
 const DATA_EXTENSIONS = /\.(csv|tsv|jsonl|ndjson|parquet|pq)(\.gz)?$/i;
@@ -13,7 +13,10 @@ const DATA_EXTENSIONS = /\.(csv|tsv|jsonl|ndjson|parquet|pq)(\.gz)?$/i;
  * `own` are the files the job itself writes. A folder or glob never lists
  * them: an output written into the input folder would otherwise be read
  * back by the next run (and change the input's stamps, so it could not
- * even resume). An input file that is one of them is refused.
+ * even resume). An input file that is one of them is refused. Nor do they
+ * list another Tetra job's output (a file with a job manifest beside it)
+ * or its rejects: N shards writing into their input folder must all see
+ * the same inputs, whichever of them finished first.
  */
 export async function inputFiles(input: string, own: JobFileNames = {}): Promise<string[]> {
   if (input === '-') return ['-'];
@@ -24,10 +27,18 @@ export async function inputFiles(input: string, own: JobFileNames = {}): Promise
     refuseOwnFile(input, own);
     return [input];
   }
-  const data = (await readdir(input)).filter((n) => DATA_EXTENSIONS.test(n) && !n.startsWith('.'));
-  const names = data.filter((n) => jobFileRole(own, join(input, n)) === undefined).sort();
-  if (names.length === 0) throw new TetraError('INPUT_UNREADABLE', `${input}: the folder holds no CSV, JSON Lines or Parquet files${data.length > 0 ? ' besides the files this job writes' : ''}`, { file: input });
+  const listing = new Set(await readdir(input));
+  const data = [...listing].filter((n) => DATA_EXTENSIONS.test(n) && !n.startsWith('.'));
+  const names = data.filter((n) => jobFileRole(own, join(input, n)) === undefined && !anotherJobsFile(n, listing)).sort();
+  if (names.length === 0) throw new TetraError('INPUT_UNREADABLE', `${input}: the folder holds no CSV, JSON Lines or Parquet files${data.length > 0 ? ' besides the files this and other Tetra jobs write' : ''}`, { file: input });
   return names.map((n) => join(input, n));
+}
+
+/** A job's output or its default rejects file, told by the job manifest beside it in the folder's `listing`. */
+function anotherJobsFile(name: string, listing: ReadonlySet<string>): boolean {
+  if (listing.has(basename(manifestPathFor(name)))) return true;
+  const suffix = basename(rejectsPathFor('x')).slice(1);
+  return name.endsWith(suffix) && listing.has(basename(manifestPathFor(name.slice(0, -suffix.length))));
 }
 
 function refuseOwnFile(input: string, own: JobFileNames): void {
@@ -45,8 +56,9 @@ async function matchGlob(pattern: string, own: JobFileNames): Promise<string[]> 
     throw new TetraError('INPUT_UNREADABLE', `${folder}: cannot be listed (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { file: folder, cause: e });
   });
   const all = names.filter((n) => regex.test(n));
-  const matched = all.filter((n) => jobFileRole(own, join(folder, n)) === undefined).sort();
-  if (matched.length === 0) throw new TetraError('INPUT_UNREADABLE', `${pattern}: no file matches${all.length > 0 ? ' besides the files this job writes' : ''}`, { file: pattern });
+  const listing = new Set(names);
+  const matched = all.filter((n) => jobFileRole(own, join(folder, n)) === undefined && !anotherJobsFile(n, listing)).sort();
+  if (matched.length === 0) throw new TetraError('INPUT_UNREADABLE', `${pattern}: no file matches${all.length > 0 ? ' besides the files this and other Tetra jobs write' : ''}`, { file: pattern });
   return matched.map((n) => join(folder, n));
 }
 

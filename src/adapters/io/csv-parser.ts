@@ -55,10 +55,10 @@ export class CsvParser<C extends CsvCell = string> {
   /** The carried text stops inside a quoted field: until a quote arrives, new text cannot finish it. */
   private inQuote = false;
   private bom = true;
-  /** How each cell, by position, is handed out (all as text when absent). */
+  /** How each cell, by position, is handed out (all as text when absent): set from the header by `kindsOf`. */
   private kinds?: readonly CellKind[];
-
   private readonly kindsOf?: (header: readonly string[]) => readonly CellKind[];
+  /** The next row parsed is the header. */
   private header = true;
 
   constructor(options: CsvParserOptions & ([C] extends [string] ? { readonly cellKinds?: never } : CellKindOptions) = {}) {

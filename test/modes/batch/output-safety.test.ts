@@ -105,6 +105,29 @@ test('a glob input skips the job\'s own files, also the hidden partial file of a
   assert.ok(readFileSync(out).equals(firstOutput));
 });
 
+test('shards writing into their input folder read the same files, whichever finished first: together they equal one process\'s output', async () => {
+  const dir = tempDir();
+  const data = join(dir, 'data');
+  mkdirSync(data);
+  writeFraudCsv(join(data, 'a.csv'), { rows: 1200, badEvery: 400 });
+  writeFraudCsv(join(data, 'b.csv'), { rows: 900 });
+  writeFraudCsv(join(data, 'c.csv'), { rows: 700 });
+  const common = ['--input', data, '--keep-columns', 'transaction_id', '--chunk-rows', '300'];
+  const single = await batch(...common, '--output', join(dir, 'all.csv'));
+  assert.equal(single.code, 3, single.stderr);
+  const parts: string[] = [];
+  for (let shard = 0; shard < 3; shard++) {
+    // Each shard starts once the one before has finished: its output (a .csv), rejects and manifest sit among the inputs.
+    const out = join(data, `scores-${shard}.csv`);
+    const run = await batch(...common, '--output', out, '--shard', `${shard}/3`);
+    assert.ok(run.code === 0 || run.code === 3, run.stderr);
+    assert.equal(summaryOf(`${out}.summary.json`).rowsIn, [1200, 900, 700][shard], `shard ${shard} read its one input file`);
+    parts.push(readFileSync(out, 'utf8'));
+  }
+  const rows = (text: string) => text.trim().split('\n').slice(1);
+  assert.deepEqual(parts.flatMap(rows), rows(readFileSync(join(dir, 'all.csv'), 'utf8')));
+});
+
 test('an input file that is the job\'s own output fails with CONFIG_INVALID naming both, and nothing is written', async () => {
   const dir = tempDir();
   const data = join(dir, 'data');
