@@ -2,7 +2,7 @@ import { TetraError } from '../errors/index.ts';
 import type { ModelTask } from '../model/model-description.ts';
 import { halfBitsToNumber } from '../float16.ts';
 import type { Tensor, TensorMap } from '../tensor.ts';
-import { objectMaker } from './object-maker.ts';
+import { objectMaker, type ObjectMaker } from './object-maker.ts';
 
 /** How a model's output tensors become named fields of a prediction record. */
 export interface OutputSpec {
@@ -52,7 +52,7 @@ function decodeBinary(spec: OutputSpec, score: Tensor, rows: number): Prediction
   }
   const data = numbers(score);
   const [negative, positive] = spec.classes ?? [0, 1];
-  const prediction = objectMaker([spec.probabilityField, spec.labelField]);
+  const prediction = predictionMaker(spec, 'binary');
   const out: PredictionRecord[] = new Array(rows);
   for (let r = 0; r < rows; r++) {
     const p = Number(data[r * width + width - 1]);
@@ -84,10 +84,22 @@ function decodeMulticlass(spec: OutputSpec, score: Tensor, rows: number): Predic
 
 function decodeRegression(spec: OutputSpec, score: Tensor, rows: number): PredictionRecord[] {
   const width = rowWidth(score);
-  const prediction = objectMaker([spec.valueField]);
+  const prediction = predictionMaker(spec, 'regression');
   const out: PredictionRecord[] = new Array(rows);
   for (let r = 0; r < rows; r++) out[r] = prediction(rowValue(score, r, width));
   return out;
+}
+
+/** A served model's spec lives as long as the model: its maker is found without building a key per call. */
+const makers = new WeakMap<OutputSpec, ObjectMaker>();
+
+function predictionMaker(spec: OutputSpec, task: 'binary' | 'regression'): ObjectMaker {
+  let maker = makers.get(spec);
+  if (!maker) {
+    maker = objectMaker(task === 'binary' ? [spec.probabilityField, spec.labelField] : [spec.valueField]);
+    makers.set(spec, maker);
+  }
+  return maker;
 }
 
 /** Models without a known meaning: every output tensor, row by row. */
