@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { TetraError, countRowsByReading, type DatasetColumn, type DatasetReader, type DatasetSize, type InputRecord, type ReadOptions, type RowChunk } from '../../core/index.ts';
+import { TetraError, countRowsByReading, malformedRowError, type DatasetColumn, type DatasetReader, type DatasetSize, type ReadOptions, type RowChunk } from '../../core/index.ts';
 import { csvRecords } from './csv-records.ts';
 import { jsonlRecords } from './jsonl-records.ts';
 import type { RecordBatch } from './record-batch.ts';
@@ -45,7 +45,7 @@ export class TextDatasetReader implements DatasetReader {
     if (this.header) return this.header;
     this.capturing = true;
     try {
-      for await (const batch of this.batches(this.paths[0] as string, { chunkRows: 1 })) {
+      for await (const batch of this.batches(this.paths[0] as string, { chunkRows: this.options.format === 'csv' ? 1 : JSONL_SAMPLE_ROWS })) {
         this.header = columnsOf(batch);
         return this.header;
       }
@@ -172,11 +172,33 @@ function checkSameHeader(expected: readonly string[] | undefined, columns: reado
   return columns;
 }
 
-/** CSV columns are text; JSON Lines columns take the type of the first record's values. */
+/**
+ * How many records JSON Lines columns are learnt from: enough that keys
+ * some records leave out, or values that are sometimes text and sometimes
+ * numbers, show up, while `columns()` reads only the start of the input.
+ */
+export const JSONL_SAMPLE_ROWS = 10_000;
+
+/**
+ * CSV columns are text. JSON Lines columns are the keys of the first
+ * records (JSONL_SAMPLE_ROWS of them), in the order they first appear, each
+ * typed by its values there: their one JSON type, or `json` when they
+ * differ (a column holding both `5` and `"A7"`) or are all null.
+ */
 function columnsOf(batch: RecordBatch): DatasetColumn[] {
   if (batch.columns) return batch.columns.map((name) => ({ name, type: 'string' }));
-  const first: InputRecord = batch.records[0] ?? {};
-  return Object.entries(first).map(([name, value]) => ({ name, type: jsonType(value) }));
+  const types = new Map<string, DatasetColumn['type'] | null>();
+  for (const record of batch.records) {
+    if (malformedRowError(record)) continue;
+    for (const name of Object.keys(record)) {
+      const value = record[name];
+      const type = value === null || value === undefined ? null : jsonType(value);
+      const known = types.get(name);
+      if (known === undefined || known === null) types.set(name, type);
+      else if (type !== null && type !== known) types.set(name, 'json');
+    }
+  }
+  return [...types].map(([name, type]) => ({ name, type: type ?? 'json' }));
 }
 
 function jsonType(value: unknown): DatasetColumn['type'] {

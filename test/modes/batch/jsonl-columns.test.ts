@@ -1,0 +1,37 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { query } from '../../adapters/io/parquet-helpers.ts';
+import { FRAUD_REPO } from '../../helpers/fraud-sample.ts';
+import { runCli } from '../../helpers/run-cli.ts';
+import { tempDir } from '../../helpers/temp-dir.ts';
+
+const batch = (...args: string[]) => runCli(['batch', '--repo', FRAUD_REPO, '--model', 'fraud-xgb', '--progress', 'none', ...args]);
+const FEATURES = { amount: 10, mcc: '5411', hour: 3, is_foreign: false, card_age_days: 100, distance_from_home_km: 1, device_changed: false, is_online: false, txn_count_1h: 0, txn_count_24h: 1, amount_sum_24h: 10, avg_amount_30d: 10 };
+
+/** Records that do not all have the same keys, with an id that is a number, then text, then null. */
+function writeMixed(path: string): void {
+  const records = [{ id: 5, ...FEATURES }, { id: 'A7', ...FEATURES, note: 'late key' }, { id: null, ...FEATURES, note: null }];
+  writeFileSync(path, records.map((r) => JSON.stringify(r)).join('\n') + '\n');
+}
+
+test('JSON Lines with every column kept: keys of later records are kept too, and an id of mixed types is written as JSON', async () => {
+  const dir = tempDir();
+  const input = join(dir, 'mixed.jsonl');
+  writeMixed(input);
+  const csv = join(dir, 'out.csv');
+  const first = await batch('--input', input, '--output', csv, '--keep-columns', 'all');
+  assert.equal(first.code, 0, first.stderr);
+  const lines = readFileSync(csv, 'utf8').trim().split('\n');
+  const header = lines[0]?.split(',') ?? [];
+  assert.deepEqual([header[0], header[13]], ['id', 'note'], 'the columns are the records\' keys in the order they first appear');
+  assert.deepEqual(lines.slice(1).map((l) => l.split(',')[13]), ['', 'late key', '']);
+
+  // Before, Parquet typed the id by the first record (a number) and failed the job at "A7".
+  const parquet = join(dir, 'out.parquet');
+  const second = await batch('--input', input, '--output', parquet, '--keep-columns', 'all');
+  assert.equal(second.code, 0, second.stderr);
+  const { rows } = await query(`SELECT id, note FROM read_parquet('${parquet}')`);
+  assert.deepEqual(rows, [{ id: '5', note: null }, { id: '"A7"', note: 'late key' }, { id: null, note: null }]);
+});
