@@ -4,10 +4,16 @@ import type { TextPiece } from '../adapters/io/text-pieces.ts';
 import { TetraError } from '../core/index.ts';
 import { WorkerPool, type InFlight, type ParallelScoring, type ScoredRows, type ScoringPlan } from '../modes/batch/index.ts';
 
-/** What each batch worker thread loads: the model as the command named it. */
-export interface BatchWorkerData {
-  readonly repo: string;
-  readonly target: string;
+/**
+ * What each batch worker thread loads as it starts: the model as the
+ * command named it (the version it asked for, if any). Threads start before
+ * the job's plan is known, so loading overlaps this thread's own start.
+ */
+export type BatchWorkerData = WorkerModel;
+
+/** How a worker scores: the job's plan, sent with each unit of work (a few names). */
+export interface WorkerPlan {
+  /** The version the job scores with: a worker that loaded another (a newer one appeared meanwhile) loads this one. */
   readonly version: string;
   readonly kept: ScoringPlan['kept'];
   readonly fields: ScoringPlan['fields'];
@@ -16,7 +22,7 @@ export interface BatchWorkerData {
 }
 
 /** One unit of a worker's work: a piece of a text file, or a range of a Parquet file (scored as several chunks). */
-export type PieceRequest = { readonly piece: TextPiece } | { readonly range: ParquetRange };
+export type PieceRequest = ({ readonly piece: TextPiece } | { readonly range: ParquetRange }) & { readonly plan: WorkerPlan };
 
 /** A worker's answer: one chunk's rows for a text piece, every chunk's for a Parquet range. */
 export type PieceResult = ScoredRows | ScoredRows[];
@@ -42,26 +48,28 @@ function workerScript(): URL {
  * with its own copy of the model and sends back output rows and rejects.
  */
 export class TextPieceScoring implements ParallelScoring {
-  private pool?: WorkerPool<PieceRequest, PieceResult>;
+  private readonly pool: WorkerPool<PieceRequest, PieceResult>;
 
-  constructor(private readonly reader: TextDatasetReader, private readonly model: WorkerModel, readonly threads: number) {}
+  /** The threads start now, loading the model while the job gets ready. */
+  constructor(private readonly reader: TextDatasetReader, model: WorkerModel, readonly threads: number) {
+    this.pool = startPool(model, threads);
+  }
 
   get chunksInFlight(): number {
     return this.threads * 2;
   }
 
   async *chunks(plan: ScoringPlan): AsyncGenerator<InFlight> {
-    const pool = startPool(this.model, this.threads, plan);
-    this.pool = pool;
+    const worker = workerPlan(plan);
     for await (const piece of this.reader.pieces({ startRow: plan.startRow, chunkRows: plan.chunkRows, signal: plan.signal })) {
       // A piece may be a view into a larger read buffer (and Buffer.slice makes views): send a copy the worker can own.
       const bytes = new Uint8Array(piece.bytes);
-      yield { scored: pool.run({ piece: { ...piece, bytes } }, [bytes.buffer]) as Promise<ScoredRows> };
+      yield { scored: this.pool.run({ piece: { ...piece, bytes }, plan: worker }, [bytes.buffer]) as Promise<ScoredRows> };
     }
   }
 
   async close(): Promise<void> {
-    await this.pool?.close();
+    await this.pool.close();
   }
 }
 
@@ -71,10 +79,13 @@ export class TextPieceScoring implements ParallelScoring {
  * so each thread decodes a row group once.
  */
 export class ParquetRangeScoring implements ParallelScoring {
-  private pool?: WorkerPool<PieceRequest, PieceResult>;
+  private readonly pool: WorkerPool<PieceRequest, PieceResult>;
   private chunksPerRange = 1;
 
-  constructor(private readonly reader: ParquetReader, private readonly model: WorkerModel, readonly threads: number) {}
+  /** The threads start now, loading the model while the job gets ready. */
+  constructor(private readonly reader: ParquetReader, model: WorkerModel, readonly threads: number) {
+    this.pool = startPool(model, threads);
+  }
 
   /** One range being scored per thread and one waiting: a range holds a row group's rows, so more would cost memory, not speed. */
   get chunksInFlight(): number {
@@ -83,10 +94,9 @@ export class ParquetRangeScoring implements ParallelScoring {
 
   async *chunks(plan: ScoringPlan): AsyncGenerator<InFlight> {
     this.chunksPerRange = Math.ceil((await this.reader.rowsPerRange(plan.chunkRows)) / plan.chunkRows);
-    const pool = startPool(this.model, this.threads, plan);
-    this.pool = pool;
+    const worker = workerPlan(plan);
     for await (const range of this.reader.ranges({ startRow: plan.startRow, chunkRows: plan.chunkRows, signal: plan.signal })) {
-      const all = pool.run({ range }) as Promise<ScoredRows[]>;
+      const all = this.pool.run({ range, plan: worker }) as Promise<ScoredRows[]>;
       all.catch(() => undefined);
       const first = Math.floor(range.start / range.chunkRows);
       const last = Math.ceil(range.end / range.chunkRows);
@@ -104,11 +114,16 @@ export class ParquetRangeScoring implements ParallelScoring {
 export interface WorkerModel {
   readonly repo: string;
   readonly target: string;
+  /** The version the command asked for; the newest when absent. */
+  readonly version?: string;
 }
 
-function startPool(model: WorkerModel, threads: number, plan: ScoringPlan): WorkerPool<PieceRequest, PieceResult> {
-  const data: BatchWorkerData = { ...model, version: plan.version, kept: plan.kept, fields: plan.fields, plainKinds: plan.plainKinds, columnar: plan.columnar === true };
-  return new WorkerPool<PieceRequest, PieceResult>(WORKER_SCRIPT, data, threads);
+function startPool(model: WorkerModel, threads: number): WorkerPool<PieceRequest, PieceResult> {
+  return new WorkerPool<PieceRequest, PieceResult>(WORKER_SCRIPT, model satisfies BatchWorkerData, threads);
+}
+
+function workerPlan(plan: ScoringPlan): WorkerPlan {
+  return { version: plan.version, kept: plan.kept, fields: plan.fields, plainKinds: plan.plainKinds, columnar: plan.columnar === true };
 }
 
 function chunkAt(list: readonly ScoredRows[], i: number, range: ParquetRange): ScoredRows {

@@ -1,19 +1,22 @@
 /**
- * A batch worker thread: loads the model once, then parses and scores the
- * pieces of input it is sent (see TextPieceScoring).
+ * A batch worker thread: loads the model as soon as it starts, then parses
+ * and scores the pieces of input it is sent (see TextPieceScoring), each
+ * with the job's plan.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { readParquetRange } from '../adapters/io/parquet-reader.ts';
 import { decodeTextPiece } from '../adapters/io/text-piece-decoder.ts';
 import { columnarBuffers, columnarOf } from '../core/index.ts';
-import { scoreChunk, serializeError, type ScoredRows, type WorkerReply } from '../modes/batch/index.ts';
-import type { BatchWorkerData, PieceRequest, PieceResult } from './batch-threads.ts';
-import { openModel } from './open-model.ts';
+import { scoreChunk, serializeError, type ScoredRows, type ScoringPlan, type WorkerReply } from '../modes/batch/index.ts';
+import type { BatchWorkerData, PieceRequest, PieceResult, WorkerPlan } from './batch-threads.ts';
+import { openModel, type OpenedModel } from './open-model.ts';
 
 const data = workerData as BatchWorkerData;
-const opened = openModel(data.target, data.repo, data.version);
+const first = openModel(data.target, data.repo, data.version);
 // A model that fails to load fails each request with its error, not an unhandled rejection.
-opened.catch(() => undefined);
+first.catch(() => undefined);
+/** The model by the version a plan names, when it is not the one loaded first. */
+const others = new Map<string, Promise<OpenedModel>>();
 
 parentPort?.on('message', ({ id, request }: { id: number; request: PieceRequest }) => {
   void score(request).then(
@@ -22,18 +25,35 @@ parentPort?.on('message', ({ id, request }: { id: number; request: PieceRequest 
   );
 });
 
+/**
+ * The model at the plan's version. That is the one loaded first unless a
+ * newer version appeared between this thread's start and the job's: the
+ * job scores with the version it resolved, so every thread does too.
+ */
+async function modelFor(version: string): Promise<OpenedModel> {
+  const opened = await first;
+  if (opened.service.metadata(opened.name).version === version) return opened;
+  let other = others.get(version);
+  if (!other) {
+    other = openModel(data.target, data.repo, version);
+    others.set(version, other);
+  }
+  return other;
+}
+
 async function score(request: PieceRequest): Promise<PieceResult> {
-  const { name, service } = await opened;
-  const plan = { model: name, version: data.version, kept: data.kept, fields: data.fields, startRow: 0 };
-  if ('piece' in request) return packed(await scoreChunk(service, { ...plan, chunkRows: request.piece.rows }, await decodeTextPiece(request.piece, data)));
+  const { plan } = request;
+  const { name, service } = await modelFor(plan.version);
+  const scoring: Omit<ScoringPlan, 'chunkRows'> = { model: name, version: plan.version, kept: plan.kept, fields: plan.fields, startRow: 0 };
+  if ('piece' in request) return packed(await scoreChunk(service, { ...scoring, chunkRows: request.piece.rows }, await decodeTextPiece(request.piece, plan)), plan);
   const scored: ScoredRows[] = [];
-  for await (const chunk of readParquetRange(request.range, { fields: data.fields })) scored.push(packed(await scoreChunk(service, { ...plan, chunkRows: request.range.chunkRows }, chunk)));
+  for await (const chunk of readParquetRange(request.range, { fields: plan.fields })) scored.push(packed(await scoreChunk(service, { ...scoring, chunkRows: request.range.chunkRows }, chunk), plan));
   return scored;
 }
 
 /** The output rows column by column when the job's writer takes them so: this thread encodes them, and they cross as a few buffers. */
-function packed(scored: ScoredRows): ScoredRows {
-  if (!data.columnar || scored.rows.length === 0) return scored;
+function packed(scored: ScoredRows, plan: WorkerPlan): ScoredRows {
+  if (!plan.columnar || scored.rows.length === 0) return scored;
   return { ...scored, rows: [], columnar: columnarOf(scored.rows, scored.columns.length) };
 }
 

@@ -1,15 +1,19 @@
 import { parseArgs } from 'node:util';
 import { TetraError, loadTetraConfig } from '../core/index.ts';
-import { modelsInspectCommand, modelsListCommand } from './commands/models.ts';
-import { batchCommand } from './commands/batch.ts';
-import { scheduleCommand } from './commands/schedule.ts';
 import { jobOptions } from './job-options.ts';
-import { predictCommand } from './commands/predict.ts';
 import { DATASET_FORMATS, type DatasetFormat } from './dataset-io.ts';
 import type { ProgressStyle } from '../modes/batch/index.ts';
-import { serveCommand } from './commands/serve.ts';
 import { INPUT_FORMATS, type InputFormat } from './input-source.ts';
 import { USAGE } from './usage.ts';
+
+// Each command's module is loaded when it runs: `tetra batch` does not load the HTTP server, brokers and queues `tetra serve` needs.
+const commands = {
+  models: () => import('./commands/models.ts'),
+  predict: () => import('./commands/predict.ts'),
+  batch: () => import('./commands/batch.ts'),
+  schedule: () => import('./commands/schedule.ts'),
+  serve: () => import('./commands/serve.ts'),
+};
 
 /** Raised for a wrong command line: printed with a hint, exit code 2. */
 class UsageError extends Error {}
@@ -70,14 +74,14 @@ async function dispatch(argv: readonly string[]): Promise<number | void> {
   if (command === 'serve' && rest.length > 0) throw new UsageError(`serve takes no arguments (got "${rest.join(' ')}"); use --repo DIR or --model NAME=PATH`);
   if (command === 'models') {
     const [sub, model] = rest;
-    if (sub === 'list') return modelsListCommand({ repo, json: values.json });
-    if (sub === 'inspect' && model) return modelsInspectCommand({ model, repo, version: values['model-version'], json: values.json });
+    if (sub === 'list') return (await commands.models()).modelsListCommand({ repo, json: values.json });
+    if (sub === 'inspect' && model) return (await commands.models()).modelsInspectCommand({ model, repo, version: values['model-version'], json: values.json });
     throw new UsageError(sub === 'inspect' ? 'models inspect needs a model name or file' : 'expected "models list" or "models inspect <model>"');
   }
   if (command === 'predict') {
     const [model] = rest;
     if (!model) throw new UsageError('predict needs a model name or file');
-    return predictCommand({
+    return (await commands.predict()).predictCommand({
       model, repo, version: values['model-version'], input: values.input, delimiter: values.delimiter, keepGoing: values['keep-going'],
       format: inputFormat(values.format), batchSize: positiveInt(values['batch-size'], '--batch-size'),
     });
@@ -85,10 +89,10 @@ async function dispatch(argv: readonly string[]): Promise<number | void> {
   if (command === 'batch') return rest.length === 1 && values.model === undefined ? declaredJob(rest[0] as string, values) : batch(rest, values, repo);
   if (command === 'schedule') {
     if (rest.length > 0) throw new UsageError(`schedule takes no arguments (got "${rest.join(' ')}"); its jobs come from tetra.yaml`);
-    return scheduleCommand({ config: values.config, host: values.host, port: values.port === undefined ? undefined : port(values.port) });
+    return (await commands.schedule()).scheduleCommand({ config: values.config, host: values.host, port: values.port === undefined ? undefined : port(values.port) });
   }
   if (command === 'serve') {
-    return serveCommand({
+    return (await commands.serve()).serveCommand({
       config: values.config, repo: values.repo, host: values.host, models: values.model ?? [],
       port: values.port === undefined ? undefined : port(values.port),
     });
@@ -98,13 +102,13 @@ async function dispatch(argv: readonly string[]): Promise<number | void> {
 
 type Values = ReturnType<typeof parse>['values'];
 
-function batch(rest: readonly string[], values: Values, repo: string): Promise<number> {
+async function batch(rest: readonly string[], values: Values, repo: string): Promise<number> {
   if (rest.length > 0) throw new UsageError(`batch takes no arguments (got "${rest.join(' ')}"); use --model, --input and --output`);
   const model = values.model?.[0];
   if (!model || values.model?.length !== 1) throw new UsageError('batch needs exactly one --model (a model name or file)');
   if (!values.input) throw new UsageError('batch needs --input (a file, folder, glob, or - for stdin)');
   if (!values.output) throw new UsageError('batch needs --output (a file, or - for stdout)');
-  return batchCommand({
+  return (await commands.batch()).batchCommand({
     model, repo, version: values['model-version'], input: values.input, output: values.output,
     inputFormat: datasetFormat(values['input-format'], '--input-format'), outputFormat: datasetFormat(values['output-format'], '--output-format'),
     delimiter: values.delimiter, keepColumns: values['keep-columns'], rejects: values.rejects, maxRejects: values['max-rejects'],
@@ -118,7 +122,7 @@ function batch(rest: readonly string[], values: Values, repo: string): Promise<n
 async function declaredJob(name: string, values: Values): Promise<number> {
   const config = await loadTetraConfig({ file: values.config });
   const job = jobOptions(config, name, new Date());
-  return batchCommand({
+  return (await commands.batch()).batchCommand({
     ...job, force: values.force ?? job.force, progress: progressStyle(values.progress),
     ...(values.shard ? { shard: values.shard } : {}), ...(values['shard-key'] ? { shardKey: values['shard-key'] } : {}),
     ...(values.summary ? { summary: values.summary } : {}),

@@ -3,7 +3,8 @@ import { availableParallelism } from 'node:os';
 import { TextDatasetReader } from '../../adapters/io/text-dataset-reader.ts';
 import { ParquetReader } from '../../adapters/io/parquet-reader.ts';
 import { ParquetRangeScoring, TextPieceScoring } from '../batch-threads.ts';
-import { EXIT_CODES, ProgressReporter, formatSummary, parseRejectLimit, parseShard, runBatchJob, type BatchSummary, type ProgressStyle } from '../../modes/batch/index.ts';
+import { EXIT_CODES, ProgressReporter, formatSummary, parseRejectLimit, parseShard, runBatchJob, type BatchSummary, type ParallelScoring, type ProgressStyle } from '../../modes/batch/index.ts';
+import type { DatasetReader, ModelRepository } from '../../core/index.ts';
 import { summaryPathFor, type JobFileNames } from '../../adapters/io/job-files.ts';
 import type { IfExists } from '../../adapters/io/postgres-writer.ts';
 import { isDatabase, openInput, openOutput, openRejects, rejectsPath, type DatasetFormat } from '../dataset-io.ts';
@@ -71,27 +72,24 @@ export async function batchCommand(options: BatchOptions): Promise<number> {
 export async function runBatch(options: BatchOptions, signal?: AbortSignal): Promise<BatchSummary> {
   const shard = options.shard ? parseShard(options.shard) : undefined;
   const maxRejects = options.maxRejects ? parseRejectLimit(options.maxRejects) : undefined;
-  const { name, repository, service } = await openModel(options.model, options.repo, options.version);
-  const progress = new ProgressReporter(process.stderr, options.progress ?? (options.job && !process.stderr.isTTY ? 'log' : undefined));
   const summaryPath = options.summary ?? (options.output === '-' || isDatabase(options.output) ? undefined : summaryPathFor(options.output));
   const own: JobFileNames = {
     output: options.output === '-' || isDatabase(options.output) ? undefined : options.output,
     rejects: rejectsPath(options.output, options.rejects),
     summary: summaryPath,
   };
+  const inputFiles = await inputStamps(options.input, own);
+  const reader = await openInput({ input: options.input, format: options.inputFormat, delimiter: options.delimiter, shard, shardKey: options.shardKey, own });
+  // Started before this thread loads the model, so the threads load theirs meanwhile.
+  const parallel = parallelScoring(reader, options);
+  const progress = new ProgressReporter(process.stderr, options.progress ?? (options.job && !process.stderr.isTTY ? 'log' : undefined));
+  let repository: ModelRepository | undefined;
   let summary: BatchSummary;
   try {
-    const inputFiles = await inputStamps(options.input, own);
+    const opened = await openModel(options.model, options.repo, options.version);
+    repository = opened.repository;
+    const { name, service } = opened;
     const model = await modelDigest(repository, name, options.version);
-    const reader = await openInput({ input: options.input, format: options.inputFormat, delimiter: options.delimiter, shard, shardKey: options.shardKey, own });
-    // Parquet stays on this thread unless asked: a worker decodes a whole row group at once, and with the million-row
-    // groups many writers make, several in flight would break the memory bound. With small groups --workers N is faster (bench/batch).
-    const workers = options.workers ?? (reader instanceof ParquetReader ? 0 : availableParallelism());
-    const workerModel = { repo: options.repo, target: options.model };
-    const parallel = workers === 0 ? undefined
-      : reader instanceof TextDatasetReader && reader.splittable ? new TextPieceScoring(reader, workerModel, workers)
-      : reader instanceof ParquetReader ? new ParquetRangeScoring(reader, workerModel, workers)
-      : undefined;
     summary = await runBatchJob({
       service, model: name, version: options.version, reader, parallel,
       writer: openOutput({ output: options.output, format: options.outputFormat, delimiter: options.delimiter, ifExists: options.ifExists ?? (options.force ? 'replace' : undefined) }),
@@ -107,7 +105,9 @@ export async function runBatch(options: BatchOptions, signal?: AbortSignal): Pro
     });
   } finally {
     progress.done();
-    await repository.close();
+    // The job closes them once it runs; a model that fails to load must not leave the threads running.
+    await Promise.allSettled([parallel?.close(), reader.close()]);
+    await repository?.close();
   }
   // A job refused by another's lock never owned the output: the summary beside it is the other job's to write.
   if (summaryPath && summary.status !== 'already-done' && summary.error?.code !== 'JOB_LOCKED') {
@@ -125,4 +125,21 @@ function keepList(text: string | undefined): 'all' | string[] | undefined {
   if (text === undefined) return undefined;
   if (text.trim() === 'all') return 'all';
   return text.split(',').map((s) => s.trim()).filter((s) => s !== '');
+}
+
+/**
+ * Worker threads for the input when it can be split: CSV and JSON Lines
+ * files (one per core by default), Parquet only when `--workers` asks.
+ * Parquet stays on this thread by default: a worker decodes a whole row
+ * group at once, and with the million-row groups many writers make,
+ * several in flight would break the memory bound. With small groups
+ * --workers N is faster (bench/batch).
+ */
+function parallelScoring(reader: DatasetReader, options: BatchOptions): ParallelScoring | undefined {
+  const workers = options.workers ?? (reader instanceof ParquetReader ? 0 : availableParallelism());
+  if (workers === 0) return undefined;
+  const model = { repo: options.repo, target: options.model, version: options.version };
+  if (reader instanceof TextDatasetReader && reader.splittable) return new TextPieceScoring(reader, model, workers);
+  if (reader instanceof ParquetReader) return new ParquetRangeScoring(reader, model, workers);
+  return undefined;
 }

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { InferenceSession } from 'onnxruntime-node';
+import type { InferenceSession } from 'onnxruntime-node';
 import { TetraError } from '../../core/errors/index.ts';
 import type { LoadedModel, ModelArtifact, ModelRuntime, RuntimeOptions } from '../../core/model/index.ts';
 import { messageOf, OnnxLoadedModel } from './onnx-loaded-model.ts';
@@ -8,6 +8,7 @@ import { decodeModel, type OnnxModel } from './onnx-proto.ts';
 import { recognizesOnnx } from './onnx-recognize.ts';
 import { readSignature } from './onnx-signature.ts';
 import { ProtobufError } from './protobuf-reader.ts';
+import { loadOrt } from './ort-module.ts';
 import { parseOnnxOptions } from './session-options.ts';
 import { stripZipMap } from './zipmap-strip.ts';
 
@@ -57,6 +58,7 @@ function parseModel(bytes: Uint8Array, file: string): OnnxModel {
 }
 
 async function createSession(source: string | Uint8Array, options: InferenceSession.SessionOptions, file: string): Promise<InferenceSession> {
+  const { InferenceSession } = await loadOrt();
   try {
     return typeof source === 'string'
       ? await InferenceSession.create(source, options)

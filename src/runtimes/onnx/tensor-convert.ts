@@ -1,6 +1,7 @@
-import { Tensor as OrtTensor } from 'onnxruntime-node';
+import type { Tensor as OrtTensor } from 'onnxruntime-node';
 import { TetraError } from '../../core/errors/index.ts';
 import { isDType, type DType, type Tensor, type TensorData } from '../../core/tensor.ts';
+import { ort } from './ort-module.ts';
 
 /**
  * Core tensors and onnxruntime tensors use the same dtype names and the same
@@ -13,6 +14,7 @@ type OrtType = OrtTensor.Type;
 /** A core tensor as an onnxruntime tensor, converting to `target` when the model wants another float width. */
 export function toOrtTensor(t: Tensor, target: DType = t.dtype): OrtTensor {
   const dims = [...t.shape];
+  const OrtTensor = ort().Tensor;
   if (target !== t.dtype) return new OrtTensor(target as OrtType, convertFloat(t.data, target), dims);
   if (t.dtype === 'string') return new OrtTensor('string', t.data as string[], dims);
   return new OrtTensor(t.dtype as Exclude<OrtType, 'string'>, t.data as Exclude<TensorData, string[]>, dims);
@@ -26,7 +28,7 @@ function convertFloat(data: TensorData, target: DType): Float32Array | Float64Ar
 
 /** An onnxruntime output as a core tensor. */
 export function fromOrtTensor(name: string, value: unknown): Tensor {
-  if (!(value instanceof OrtTensor)) {
+  if (!(value instanceof ort().Tensor)) {
     throw new TetraError('MODEL_RUN_FAILED', `output "${name}" is not a tensor`);
   }
   if (!isDType(value.type) || value.location !== 'cpu') {
