@@ -5,15 +5,15 @@ import { TetraError } from '../core/index.ts';
 import { WorkerPool, type InFlight, type ParallelScoring, type ScoredRows, type ScoringPlan } from '../modes/batch/index.ts';
 
 /**
- * What each batch worker thread loads as it starts: the model as the
- * command named it (the version it asked for, if any). Threads start before
- * the job's plan is known, so loading overlaps this thread's own start.
+ * What each batch worker thread is started with: the model as the command
+ * named it. Threads start before the job's plan is known, so loading their
+ * code overlaps this thread's own start.
  */
 export type BatchWorkerData = WorkerModel;
 
 /** How a worker scores: the job's plan, sent with each unit of work (a few names). */
 export interface WorkerPlan {
-  /** The version the job scores with: a worker that loaded another (a newer one appeared meanwhile) loads this one. */
+  /** The version the job resolved and scores with: every thread loads exactly this one. */
   readonly version: string;
   readonly kept: ScoringPlan['kept'];
   readonly fields: ScoringPlan['fields'];
@@ -50,7 +50,7 @@ function workerScript(): URL {
 export class TextPieceScoring implements ParallelScoring {
   private readonly pool: WorkerPool<PieceRequest, PieceResult>;
 
-  /** The threads start now, loading the model while the job gets ready. */
+  /** The threads start now, loading their code while the job gets ready. */
   constructor(private readonly reader: TextDatasetReader, model: WorkerModel, readonly threads: number) {
     this.pool = startPool(model, threads);
   }
@@ -82,7 +82,7 @@ export class ParquetRangeScoring implements ParallelScoring {
   private readonly pool: WorkerPool<PieceRequest, PieceResult>;
   private chunksPerRange = 1;
 
-  /** The threads start now, loading the model while the job gets ready. */
+  /** The threads start now, loading their code while the job gets ready. */
   constructor(private readonly reader: ParquetReader, model: WorkerModel, readonly threads: number) {
     this.pool = startPool(model, threads);
   }
@@ -114,8 +114,6 @@ export class ParquetRangeScoring implements ParallelScoring {
 export interface WorkerModel {
   readonly repo: string;
   readonly target: string;
-  /** The version the command asked for; the newest when absent. */
-  readonly version?: string;
 }
 
 function startPool(model: WorkerModel, threads: number): WorkerPool<PieceRequest, PieceResult> {

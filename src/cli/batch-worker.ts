@@ -1,7 +1,9 @@
 /**
- * A batch worker thread: loads the model as soon as it starts, then parses
- * and scores the pieces of input it is sent (see TextPieceScoring), each
- * with the job's plan.
+ * A batch worker thread: parses and scores the pieces of input it is sent
+ * (see TextPieceScoring), each with the job's plan. The thread starts
+ * before the job has a plan, so loading this module's code overlaps the
+ * main thread's start; the model is loaded at the version the first plan
+ * names, that version only.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { readParquetRange } from '../adapters/io/parquet-reader.ts';
@@ -12,11 +14,8 @@ import type { BatchWorkerData, PieceRequest, PieceResult, WorkerPlan } from './b
 import { openModel, type OpenedModel } from './open-model.ts';
 
 const data = workerData as BatchWorkerData;
-const first = openModel(data.target, data.repo, data.version);
-// A model that fails to load fails each request with its error, not an unhandled rejection.
-first.catch(() => undefined);
-/** The model by the version a plan names, when it is not the one loaded first. */
-const others = new Map<string, Promise<OpenedModel>>();
+/** The model by the version a plan names (one per job). */
+const models = new Map<string, Promise<OpenedModel>>();
 
 parentPort?.on('message', ({ id, request }: { id: number; request: PieceRequest }) => {
   void score(request).then(
@@ -25,20 +24,14 @@ parentPort?.on('message', ({ id, request }: { id: number; request: PieceRequest 
   );
 });
 
-/**
- * The model at the plan's version. That is the one loaded first unless a
- * newer version appeared between this thread's start and the job's: the
- * job scores with the version it resolved, so every thread does too.
- */
-async function modelFor(version: string): Promise<OpenedModel> {
-  const opened = await first;
-  if (opened.service.metadata(opened.name).version === version) return opened;
-  let other = others.get(version);
-  if (!other) {
-    other = openModel(data.target, data.repo, version);
-    others.set(version, other);
+/** The model at the version the job resolved; one that fails to load fails each request with its error. */
+function modelFor(version: string): Promise<OpenedModel> {
+  let model = models.get(version);
+  if (!model) {
+    model = openModel(data.target, data.repo, version);
+    models.set(version, model);
   }
-  return other;
+  return model;
 }
 
 async function score(request: PieceRequest): Promise<PieceResult> {

@@ -1,6 +1,6 @@
 import { readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { jobFileRole, manifestPathFor, rejectsPathFor, type JobFileNames } from '../adapters/io/job-files.ts';
+import { jobFileRole, lockPathFor, manifestPathFor, rejectsPathFor, type JobFileNames } from '../adapters/io/job-files.ts';
 import { TetraError } from '../core/index.ts';
 
 const DATA_EXTENSIONS = /\.(csv|tsv|jsonl|ndjson|parquet|pq)(\.gz)?$/i;
@@ -14,9 +14,9 @@ const DATA_EXTENSIONS = /\.(csv|tsv|jsonl|ndjson|parquet|pq)(\.gz)?$/i;
  * them: an output written into the input folder would otherwise be read
  * back by the next run (and change the input's stamps, so it could not
  * even resume). An input file that is one of them is refused. Nor do they
- * list another Tetra job's output (a file with a job manifest beside it)
- * or its rejects: N shards writing into their input folder must all see
- * the same inputs, whichever of them finished first.
+ * list another Tetra job's output (a file with a job manifest or lock
+ * beside it) or its rejects: N shards writing into their input folder must
+ * all see the same inputs, whichever of them started or finished first.
  */
 export async function inputFiles(input: string, own: JobFileNames = {}): Promise<string[]> {
   if (input === '-') return ['-'];
@@ -34,11 +34,15 @@ export async function inputFiles(input: string, own: JobFileNames = {}): Promise
   return names.map((n) => join(input, n));
 }
 
-/** A job's output or its default rejects file, told by the job manifest beside it in the folder's `listing`. */
+/**
+ * A job's output or its default rejects file, told by the folder's
+ * `listing`: the job's manifest (from its first commit on) or its lock
+ * (taken before it writes anything, held while it runs) beside the output.
+ */
 function anotherJobsFile(name: string, listing: ReadonlySet<string>): boolean {
-  if (listing.has(basename(manifestPathFor(name)))) return true;
-  const suffix = basename(rejectsPathFor('x')).slice(1);
-  return name.endsWith(suffix) && listing.has(basename(manifestPathFor(name.slice(0, -suffix.length))));
+  const isJobOutput = (output: string): boolean => listing.has(basename(manifestPathFor(output))) || listing.has(basename(lockPathFor(output)));
+  const rejectsSuffix = basename(rejectsPathFor('x')).slice(1);
+  return isJobOutput(name) || (name.endsWith(rejectsSuffix) && isJobOutput(name.slice(0, -rejectsSuffix.length)));
 }
 
 function refuseOwnFile(input: string, own: JobFileNames): void {

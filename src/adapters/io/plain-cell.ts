@@ -33,6 +33,8 @@ const MAX_DIGITS = 15;
  * Reading it here spares a string per cell and a second parse.
  */
 export function plainCell(s: string, start: number, end: number, kind: CellKind): number | boolean | undefined {
+  // An empty cell is missing, never a number: and s[start] would be the next cell's delimiter, which may be `-`.
+  if (end <= start) return undefined;
   if (kind === CellKind.Boolean) return plainBoolean(s, start, end);
   const negative = s.charCodeAt(start) === 45;
   const first = negative ? start + 1 : start;

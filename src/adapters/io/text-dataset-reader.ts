@@ -45,7 +45,7 @@ export class TextDatasetReader implements DatasetReader {
     if (this.header) return this.header;
     this.capturing = true;
     try {
-      for await (const batch of this.batches(this.paths[0] as string, { chunkRows: this.options.format === 'csv' ? 1 : JSONL_SAMPLE_ROWS })) {
+      for await (const batch of this.batches(this.paths[0] as string, { chunkRows: this.sampleRows() })) {
         this.header = columnsOf(batch);
         return this.header;
       }
@@ -54,6 +54,15 @@ export class TextDatasetReader implements DatasetReader {
     }
     this.header = [];
     return this.header;
+  }
+
+  /**
+   * Rows `columns()` reads: a CSV header needs none past it; JSON Lines
+   * files are sampled, but stdin gives only its first record, so a job fed
+   * by a slow pipe starts at once, and replaying the sample holds little.
+   */
+  private sampleRows(): number {
+    return this.options.format === 'jsonl' && this.paths[0] !== '-' ? JSONL_SAMPLE_ROWS : 1;
   }
 
   async size(): Promise<DatasetSize> {
@@ -173,9 +182,10 @@ function checkSameHeader(expected: readonly string[] | undefined, columns: reado
 }
 
 /**
- * How many records JSON Lines columns are learnt from: enough that keys
- * some records leave out, or values that are sometimes text and sometimes
- * numbers, show up, while `columns()` reads only the start of the input.
+ * How many records JSON Lines files' columns are learnt from: enough that
+ * keys some records leave out, or values that are sometimes text and
+ * sometimes numbers, show up, while `columns()` reads only the start of
+ * the input. (From stdin, the first record.)
  */
 export const JSONL_SAMPLE_ROWS = 10_000;
 

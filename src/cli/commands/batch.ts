@@ -80,7 +80,7 @@ export async function runBatch(options: BatchOptions, signal?: AbortSignal): Pro
   };
   const inputFiles = await inputStamps(options.input, own);
   const reader = await openInput({ input: options.input, format: options.inputFormat, delimiter: options.delimiter, shard, shardKey: options.shardKey, own });
-  // Started before this thread loads the model, so the threads load theirs meanwhile.
+  // Started before this thread loads the model, so the threads load their code meanwhile.
   const parallel = parallelScoring(reader, options);
   const progress = new ProgressReporter(process.stderr, options.progress ?? (options.job && !process.stderr.isTTY ? 'log' : undefined));
   let repository: ModelRepository | undefined;
@@ -138,7 +138,7 @@ function keepList(text: string | undefined): 'all' | string[] | undefined {
 function parallelScoring(reader: DatasetReader, options: BatchOptions): ParallelScoring | undefined {
   const workers = options.workers ?? (reader instanceof ParquetReader ? 0 : availableParallelism());
   if (workers === 0) return undefined;
-  const model = { repo: options.repo, target: options.model, version: options.version };
+  const model = { repo: options.repo, target: options.model };
   if (reader instanceof TextDatasetReader && reader.splittable) return new TextPieceScoring(reader, model, workers);
   if (reader instanceof ParquetReader) return new ParquetRangeScoring(reader, model, workers);
   return undefined;

@@ -58,8 +58,8 @@ function parseModel(bytes: Uint8Array, file: string): OnnxModel {
 }
 
 async function createSession(source: string | Uint8Array, options: InferenceSession.SessionOptions, file: string): Promise<InferenceSession> {
-  const { InferenceSession } = await loadOrt();
   try {
+    const { InferenceSession } = await loadOrt();
     return typeof source === 'string'
       ? await InferenceSession.create(source, options)
       : await InferenceSession.create(source, options);

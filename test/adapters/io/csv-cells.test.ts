@@ -190,3 +190,9 @@ test('values are made after the header, from the next row on; cells past the lis
   const parser = new CsvParser<CsvCell>({ cellKinds: () => [CellKind.Number, CellKind.Boolean] });
   assert.deepEqual(parser.push('1,true\n1.5,true,2.5\n"1.5","true"\n'), [['1', 'true'], [1.5, true, '2.5'], ['1.5', 'true']]);
 });
+
+test('an empty cell is never a number, also when the delimiter is a minus sign', () => {
+  assert.equal(plainCell('a-b', 1, 1, CellKind.Number), undefined);
+  const parser = new CsvParser<CsvCell>({ delimiter: '-', cellKinds: () => [CellKind.Number, CellKind.Integer] });
+  assert.deepEqual(parser.push('a-b\n-5\n2.5-\n'), [['a', 'b'], ['', 5], [2.5, '']]);
+});

@@ -2,6 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { TextDatasetReader } from '../../../src/adapters/io/text-dataset-reader.ts';
 import { query } from '../../adapters/io/parquet-helpers.ts';
 import { FRAUD_REPO } from '../../helpers/fraud-sample.ts';
 import { runCli } from '../../helpers/run-cli.ts';
@@ -34,4 +36,14 @@ test('JSON Lines with every column kept: keys of later records are kept too, and
   assert.equal(second.code, 0, second.stderr);
   const { rows } = await query(`SELECT id, note FROM read_parquet('${parquet}')`);
   assert.deepEqual(rows, [{ id: '5', note: null }, { id: '"A7"', note: 'late key' }, { id: null, note: null }]);
+});
+
+test('JSON Lines from a pipe that is still open: its columns are known from the first record, without waiting for more', async () => {
+  const stdin = new PassThrough();
+  stdin.write(`${JSON.stringify({ id: 1, ...FEATURES })}\n`);
+  const reader = new TextDatasetReader(['-'], { format: 'jsonl', stdin });
+  const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('columns() waited for more records')), 2000).unref());
+  const columns = await Promise.race([reader.columns(), timeout]);
+  assert.deepEqual(columns.map((c) => c.name), ['id', ...Object.keys(FEATURES)]);
+  stdin.end();
 });

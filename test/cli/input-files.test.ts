@@ -1,0 +1,17 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { inputFiles } from '../../src/cli/input-files.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
+
+test('a folder input leaves out other jobs\' outputs and rejects, told by their manifest or, before the first commit, their lock', async () => {
+  const dir = join(tempDir(), 'data');
+  mkdirSync(dir);
+  for (const name of ['a.csv', 'b.jsonl', 'done.csv', 'done.csv.rejects.jsonl', 'done.csv.tetra-job.json', 'running.csv.rejects.jsonl', '.running.csv.lock', 'forced.csv', '.forced.csv.lock', 'other.rejects.jsonl']) {
+    writeFileSync(join(dir, name), '');
+  }
+  // `other.rejects.jsonl` belongs to no job here (no manifest or lock for `other`): it is data like any other file.
+  assert.deepEqual(await inputFiles(dir), ['a.csv', 'b.jsonl', 'other.rejects.jsonl'].map((n) => join(dir, n)));
+  assert.deepEqual(await inputFiles(join(dir, '*.csv')), [join(dir, 'a.csv')]);
+});
