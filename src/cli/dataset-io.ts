@@ -25,6 +25,8 @@ export interface InputSpec {
   readonly shardKey?: string;
   /** The files the job writes: never read as input. */
   readonly own?: JobFileNames;
+  /** The input's files when the caller listed them already (a folder listed twice might differ). */
+  readonly files?: readonly string[];
 }
 
 /** The format a path names by its extension (ignoring `.gz`). */
@@ -50,7 +52,7 @@ export async function openInput(spec: InputSpec): Promise<DatasetReader> {
     if (!spec.shard) return reader;
     return spec.shardKey ? new KeyHashShard(reader, spec.shard, spec.shardKey) : new RowRangeShard(reader, spec.shard);
   }
-  let files = await inputFiles(spec.input, spec.own);
+  let files = spec.files ?? (await inputFiles(spec.input, spec.own));
   const byFile = spec.shard && !spec.shardKey && files.length >= spec.shard.count;
   if (spec.shard && byFile) files = shardFiles(files, spec.shard);
   const format = spec.format ?? formatOf(files[0] as string) ?? (files[0] === '-' ? 'csv' : undefined);

@@ -1,6 +1,6 @@
 import { readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { jobFileRole, lockPathFor, manifestPathFor, rejectsPathFor, type JobFileNames } from '../adapters/io/job-files.ts';
+import { jobFileRole, lockPathFor, manifestPathFor, rejectsPathFor, summaryPathFor, type JobFileNames } from '../adapters/io/job-files.ts';
 import { TetraError } from '../core/index.ts';
 
 const DATA_EXTENSIONS = /\.(csv|tsv|jsonl|ndjson|parquet|pq)(\.gz)?$/i;
@@ -14,8 +14,8 @@ const DATA_EXTENSIONS = /\.(csv|tsv|jsonl|ndjson|parquet|pq)(\.gz)?$/i;
  * them: an output written into the input folder would otherwise be read
  * back by the next run (and change the input's stamps, so it could not
  * even resume). An input file that is one of them is refused. Nor do they
- * list another Tetra job's output (a file with a job manifest or lock
- * beside it) or its rejects: N shards writing into their input folder must
+ * list another Tetra job's output (a file with a job manifest, lock or
+ * summary beside it) or its rejects: N shards writing into their input folder must
  * all see the same inputs, whichever of them started or finished first.
  */
 export async function inputFiles(input: string, own: JobFileNames = {}): Promise<string[]> {
@@ -36,11 +36,14 @@ export async function inputFiles(input: string, own: JobFileNames = {}): Promise
 
 /**
  * A job's output or its default rejects file, told by the folder's
- * `listing`: the job's manifest (from its first commit on) or its lock
- * (taken before it writes anything, held while it runs) beside the output.
+ * `listing`: beside the output, the job's lock (taken before it writes
+ * anything, held while it runs), its manifest (from its first commit on)
+ * or its summary (written when it ends, also when it failed before any
+ * commit, leaving a rejects file behind).
  */
 function anotherJobsFile(name: string, listing: ReadonlySet<string>): boolean {
-  const isJobOutput = (output: string): boolean => listing.has(basename(manifestPathFor(output))) || listing.has(basename(lockPathFor(output)));
+  const marks = (output: string): string[] => [manifestPathFor(output), lockPathFor(output), summaryPathFor(output)].map((path) => basename(path));
+  const isJobOutput = (output: string): boolean => marks(output).some((mark) => listing.has(mark));
   const rejectsSuffix = basename(rejectsPathFor('x')).slice(1);
   return isJobOutput(name) || (name.endsWith(rejectsSuffix) && isJobOutput(name.slice(0, -rejectsSuffix.length)));
 }

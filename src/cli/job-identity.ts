@@ -1,9 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import type { JobFileNames } from '../adapters/io/job-files.ts';
 import { TetraError, type ModelRepository } from '../core/index.ts';
-import { inputFiles } from './input-files.ts';
 
 /**
  * The input as given, whole: a reader's display name shortens a long query,
@@ -29,11 +27,11 @@ export function inputLocation(input: string): string {
  * the same path, a file added to the folder) would splice two inputs' rows
  * into one output, so these are part of the job's fingerprint. Reading
  * the files to hash them would cost as much as the job; a database or stdin
- * has no such stamp.
+ * has no such stamp. `files` are those the job reads (listed once, so the
+ * stamps name exactly the files read).
  */
-export async function inputStamps(input: string, own?: JobFileNames): Promise<readonly (readonly [string, number, number])[] | undefined> {
-  if (input === '-' || /^postgres(ql)?:\/\//i.test(input)) return undefined;
-  const files = await inputFiles(input, own);
+export async function inputStamps(files: readonly string[] | undefined): Promise<readonly (readonly [string, number, number])[] | undefined> {
+  if (files === undefined || files.includes('-')) return undefined;
   return Promise.all(files.map(async (file) => {
     const info = await stat(file).catch((error: unknown) => {
       throw new TetraError('INPUT_UNREADABLE', `${file}: cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, { file, cause: error });

@@ -15,3 +15,10 @@ test('a folder input leaves out other jobs\' outputs and rejects, told by their 
   assert.deepEqual(await inputFiles(dir), ['a.csv', 'b.jsonl', 'other.rejects.jsonl'].map((n) => join(dir, n)));
   assert.deepEqual(await inputFiles(join(dir, '*.csv')), [join(dir, 'a.csv')]);
 });
+
+test('the rejects file of a job that failed before its first commit is told by the job\'s summary', async () => {
+  const dir = join(tempDir(), 'data');
+  mkdirSync(dir);
+  for (const name of ['a.csv', 'out.csv.rejects.jsonl', 'out.csv.summary.json']) writeFileSync(join(dir, name), '');
+  assert.deepEqual(await inputFiles(dir), [join(dir, 'a.csv')]);
+});

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { TetraError, countRowsByReading, malformedRowError, type DatasetColumn, type DatasetReader, type DatasetSize, type ReadOptions, type RowChunk } from '../../core/index.ts';
+import { TetraError, countRowsByReading, malformedRowError, type DatasetColumn, type InputRecord, type DatasetReader, type DatasetSize, type ReadOptions, type RowChunk } from '../../core/index.ts';
 import { csvRecords } from './csv-records.ts';
 import { jsonlRecords } from './jsonl-records.ts';
 import type { RecordBatch } from './record-batch.ts';
@@ -44,25 +44,43 @@ export class TextDatasetReader implements DatasetReader {
   async columns(): Promise<readonly DatasetColumn[]> {
     if (this.header) return this.header;
     this.capturing = true;
+    const bytesBefore = this.bytesRead;
     try {
-      for await (const batch of this.batches(this.paths[0] as string, { chunkRows: this.sampleRows() })) {
-        this.header = columnsOf(batch);
-        return this.header;
-      }
+      this.header = this.options.format === 'csv' ? await this.csvColumns() : await this.jsonColumns();
+      return this.header;
     } finally {
       this.capturing = false;
+      // Progress counts the bytes the job reads, not this look at the start (stdin's, replayed, are counted once).
+      if (this.paths[0] !== '-') this.bytesRead = bytesBefore;
     }
-    this.header = [];
-    return this.header;
+  }
+
+  /** The first file's header: every file must have it. */
+  private async csvColumns(): Promise<DatasetColumn[]> {
+    for await (const batch of this.batches(this.paths[0] as string, { chunkRows: 1 })) return (batch.columns ?? []).map((name) => ({ name, type: 'string' }));
+    return [];
   }
 
   /**
-   * Rows `columns()` reads: a CSV header needs none past it; JSON Lines
-   * files are sampled, but stdin gives only its first record, so a job fed
-   * by a slow pipe starts at once, and replaying the sample holds little.
+   * The keys of the first JSONL_SAMPLE_ROWS records, across files, read a
+   * small batch at a time (records may be large); stdin gives only its
+   * first record, so a job fed by a slow pipe starts at once, and replaying
+   * the sample holds little.
    */
-  private sampleRows(): number {
-    return this.options.format === 'jsonl' && this.paths[0] !== '-' ? JSONL_SAMPLE_ROWS : 1;
+  private async jsonColumns(): Promise<DatasetColumn[]> {
+    const types = new JsonColumnTypes();
+    const limit = this.paths[0] === '-' ? 1 : JSONL_SAMPLE_ROWS;
+    let sampled = 0;
+    for (const path of this.paths) {
+      for await (const batch of this.batches(path, { chunkRows: Math.min(limit, SAMPLE_BATCH_ROWS) })) {
+        for (const record of batch.records) {
+          types.add(record);
+          // Returned as soon as the last sampled record is in: a pipe need not send one more.
+          if (++sampled >= limit) return types.columns();
+        }
+      }
+    }
+    return types.columns();
   }
 
   async size(): Promise<DatasetSize> {
@@ -189,26 +207,31 @@ function checkSameHeader(expected: readonly string[] | undefined, columns: reado
  */
 export const JSONL_SAMPLE_ROWS = 10_000;
 
+/** Records sampled per batch: a few at a time, as a record may be large. */
+const SAMPLE_BATCH_ROWS = 256;
+
 /**
- * CSV columns are text. JSON Lines columns are the keys of the first
- * records (JSONL_SAMPLE_ROWS of them), in the order they first appear, each
- * typed by its values there: their one JSON type, or `json` when they
+ * JSON Lines columns: the records' keys in the order they first appear,
+ * each typed by its values: their one JSON type, or `json` when they
  * differ (a column holding both `5` and `"A7"`) or are all null.
  */
-function columnsOf(batch: RecordBatch): DatasetColumn[] {
-  if (batch.columns) return batch.columns.map((name) => ({ name, type: 'string' }));
-  const types = new Map<string, DatasetColumn['type'] | null>();
-  for (const record of batch.records) {
-    if (malformedRowError(record)) continue;
+class JsonColumnTypes {
+  private readonly types = new Map<string, DatasetColumn['type'] | null>();
+
+  add(record: InputRecord): void {
+    if (malformedRowError(record)) return;
     for (const name of Object.keys(record)) {
       const value = record[name];
       const type = value === null || value === undefined ? null : jsonType(value);
-      const known = types.get(name);
-      if (known === undefined || known === null) types.set(name, type);
-      else if (type !== null && type !== known) types.set(name, 'json');
+      const known = this.types.get(name);
+      if (known === undefined || known === null) this.types.set(name, type);
+      else if (type !== null && type !== known) this.types.set(name, 'json');
     }
   }
-  return [...types].map(([name, type]) => ({ name, type: type ?? 'json' }));
+
+  columns(): DatasetColumn[] {
+    return [...this.types].map(([name, type]) => ({ name, type: type ?? 'json' }));
+  }
 }
 
 function jsonType(value: unknown): DatasetColumn['type'] {

@@ -9,6 +9,7 @@ import { summaryPathFor, type JobFileNames } from '../../adapters/io/job-files.t
 import type { IfExists } from '../../adapters/io/postgres-writer.ts';
 import { isDatabase, openInput, openOutput, openRejects, rejectsPath, type DatasetFormat } from '../dataset-io.ts';
 import { inputLocation, inputStamps, modelDigest } from '../job-identity.ts';
+import { inputFiles } from '../input-files.ts';
 import { openModel } from '../open-model.ts';
 import { writeErr } from '../output.ts';
 
@@ -78,8 +79,9 @@ export async function runBatch(options: BatchOptions, signal?: AbortSignal): Pro
     rejects: rejectsPath(options.output, options.rejects),
     summary: summaryPath,
   };
-  const inputFiles = await inputStamps(options.input, own);
-  const reader = await openInput({ input: options.input, format: options.inputFormat, delimiter: options.delimiter, shard, shardKey: options.shardKey, own });
+  const files = isDatabase(options.input) ? undefined : await inputFiles(options.input, own);
+  const stamps = await inputStamps(files);
+  const reader = await openInput({ input: options.input, format: options.inputFormat, delimiter: options.delimiter, shard, shardKey: options.shardKey, own, files });
   // Started before this thread loads the model, so the threads load their code meanwhile.
   const parallel = parallelScoring(reader, options);
   const progress = new ProgressReporter(process.stderr, options.progress ?? (options.job && !process.stderr.isTTY ? 'log' : undefined));
@@ -99,7 +101,7 @@ export async function runBatch(options: BatchOptions, signal?: AbortSignal): Pro
       keepColumns: keepList(options.keepColumns), maxRejects, force: options.force, job: options.job,
       identity: {
         shard: options.shard, shardKey: options.shardKey, delimiter: options.delimiter, inputFormat: options.inputFormat, outputFormat: options.outputFormat,
-        inputLocation: inputLocation(options.input), inputFiles, modelDigest: model,
+        inputLocation: inputLocation(options.input), inputFiles: stamps, modelDigest: model,
       },
       signal, onProgress: progress.update,
     });

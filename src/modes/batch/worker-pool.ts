@@ -29,15 +29,23 @@ export class WorkerPool<Req, Res> {
   private broken?: unknown;
 
   constructor(script: URL, workerData: unknown, size: number) {
-    for (let i = 0; i < size; i++) {
-      const worker = new Worker(script, { workerData });
-      worker.on('message', (reply: WorkerReply<Res>) => this.settle(worker, reply));
-      worker.on('error', (error) => this.fail(error));
-      // Only close() may stop a worker: one that ends by itself, even with code 0, would leave its request unanswered forever.
-      worker.on('exit', (code) => this.fail(new TetraError('INTERNAL', `a batch worker thread stopped (exit code ${code})`)));
-      this.workers.push(worker);
-      this.idle.push(worker);
+    try {
+      for (let i = 0; i < size; i++) this.start(script, workerData);
+    } catch (error) {
+      // Threads already started would keep the process alive with no pool to stop them.
+      for (const worker of this.workers) void worker.terminate();
+      throw error;
     }
+  }
+
+  private start(script: URL, workerData: unknown): void {
+    const worker = new Worker(script, { workerData });
+    worker.on('message', (reply: WorkerReply<Res>) => this.settle(worker, reply));
+    worker.on('error', (error) => this.fail(error));
+    // Only close() may stop a worker: one that ends by itself, even with code 0, would leave its request unanswered forever.
+    worker.on('exit', (code) => this.fail(new TetraError('INTERNAL', `a batch worker thread stopped (exit code ${code})`)));
+    this.workers.push(worker);
+    this.idle.push(worker);
   }
 
   get size(): number {

@@ -47,3 +47,15 @@ test('JSON Lines from a pipe that is still open: its columns are known from the 
   assert.deepEqual(columns.map((c) => c.name), ['id', ...Object.keys(FEATURES)]);
   stdin.end();
 });
+
+test('JSON Lines columns are sampled across files, past an empty first file, and the sample does not count as progress', async () => {
+  const dir = tempDir();
+  const empty = join(dir, 'a.jsonl');
+  const second = join(dir, 'b.jsonl');
+  writeFileSync(empty, '');
+  writeFileSync(second, `${JSON.stringify({ id: 1, ...FEATURES })}\n${JSON.stringify({ id: 'x', ...FEATURES, late: true })}\n`);
+  const reader = new TextDatasetReader([empty, second], { format: 'jsonl' });
+  const columns = await reader.columns();
+  assert.deepEqual(columns.filter((c) => c.name === 'id' || c.name === 'late'), [{ name: 'id', type: 'json' }, { name: 'late', type: 'boolean' }]);
+  assert.equal(reader.consumedBytes, 0);
+});
