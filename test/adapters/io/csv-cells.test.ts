@@ -7,17 +7,8 @@ import { compileFeatures } from '../../../src/core/codec/compile-features.ts';
 import { RecordEncoder } from '../../../src/core/codec/record-encoder.ts';
 import { parseModelConfig } from '../../../src/core/config/load-model-config.ts';
 import type { InputRecord, PlainKind } from '../../../src/core/index.ts';
+import { seededRandom } from '../../helpers/seeded-random.ts';
 
-/** A small deterministic generator, so a failure names a seed that reproduces it. */
-function random(seed: number): () => number {
-  let s = Math.imul(seed, 0x9e3779b1) >>> 0;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 2 ** 32;
-  };
-}
 
 function pick<T>(next: () => number, items: readonly T[]): T {
   return items[Math.floor(next() * items.length)] as T;
@@ -74,7 +65,7 @@ function csvText(next: () => number, delimiter: string): string {
 
 test('the parser finds the cells a character-by-character reading finds, for any delimiter and any piece boundaries', () => {
   for (let seed = 1; seed <= 150; seed++) {
-    const next = random(seed);
+    const next = seededRandom(seed);
     const delimiter = pick(next, [',', ';', '\t', '|']);
     const text = csvText(next, delimiter);
     const parser = new CsvParser({ delimiter });
@@ -109,7 +100,7 @@ test('plain numbers are read exactly as Number() reads them; anything else stays
     assert.equal(integer, plain.includes(text) && !text.includes('.') ? Number(text) : undefined, `${text} as an integer`);
   }
   for (let seed = 1; seed <= 20_000; seed++) {
-    const next = random(seed);
+    const next = seededRandom(seed);
     const digits = () => String(Math.floor(next() * 10 ** (1 + Math.floor(next() * 8)))).padStart(1 + Math.floor(next() * 3), '0');
     const text = `${next() < 0.3 ? '-' : ''}${digits()}${next() < 0.7 ? `.${digits()}` : ''}`;
     const value = plainCell(text, 0, text.length, CellKind.Number);
@@ -160,7 +151,7 @@ test('cells read as plain values give the model the same features and the same r
     foreign: ['true', 'false', '1', '0', 'TRUE', ' false', '2', '', 'yes', '"true"'],
     count: ['5', '', '-3', '2.5', 'NA'],
   };
-  const next = random(7);
+  const next = seededRandom(7);
   const lines = ['amount,hour,foreign,count,id'];
   for (let r = 0; r < 400; r++) lines.push(`${pick(next, cells.amount)},${pick(next, cells.hour)},${pick(next, cells.foreign)},${pick(next, cells.count)},row${r}`);
   const text = `${lines.join('\n')}\n`;

@@ -2,17 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CsvParser } from '../../../src/adapters/io/csv-parser.ts';
 import { RowScanner } from '../../../src/adapters/io/row-scanner.ts';
+import { seededRandom } from '../../helpers/seeded-random.ts';
 
-/** A small deterministic generator, so a failure names a seed that reproduces it. */
-function random(seed: number): () => number {
-  let s = Math.imul(seed, 0x9e3779b1) >>> 0;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 2 ** 32;
-  };
-}
 
 const BREAKS = ['\n', '\r\n', '\r'];
 
@@ -80,7 +71,7 @@ function scanned(text: string, size: number): number[] {
 
 test('the scanner ends rows where the parser does, on the same lines, whatever the buffer boundaries', () => {
   for (let seed = 1; seed <= 60; seed++) {
-    const text = csvText(random(seed));
+    const text = csvText(seededRandom(seed));
     const expected = parsed(text);
     for (const size of [1, 7, 64, 4096, text.length]) assert.deepEqual(scanned(text, size), expected, `seed ${seed}, buffers of ${size} bytes`);
   }
