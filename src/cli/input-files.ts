@@ -17,10 +17,11 @@ const DATA_EXTENSIONS = /\.(csv|tsv|jsonl|ndjson|parquet|pq)(\.gz)?$/i;
  * list another Tetra job's output (a file with a job manifest, lock or
  * summary beside it) or its rejects: N shards writing into their input folder must
  * all see the same inputs, whichever of them started or finished first.
+ * `othersSkipped` hears of those, so the user learns why a file was not read.
  */
-export async function inputFiles(input: string, own: JobFileNames = {}): Promise<string[]> {
+export async function inputFiles(input: string, own: JobFileNames = {}, othersSkipped?: (paths: readonly string[]) => void): Promise<string[]> {
   if (input === '-') return ['-'];
-  if (/[*?[]/.test(basename(input))) return matchGlob(input, own);
+  if (/[*?[]/.test(basename(input))) return matchGlob(input, own, othersSkipped);
   const info = await stat(input).catch(() => undefined);
   if (!info) throw new TetraError('INPUT_UNREADABLE', `${input}: no such file or folder`, { file: input });
   if (info.isFile()) {
@@ -29,9 +30,17 @@ export async function inputFiles(input: string, own: JobFileNames = {}): Promise
   }
   const listing = new Set(await readdir(input));
   const data = [...listing].filter((n) => DATA_EXTENSIONS.test(n) && !n.startsWith('.'));
-  const names = data.filter((n) => jobFileRole(own, join(input, n)) === undefined && !anotherJobsFile(n, listing)).sort();
+  const names = withoutJobFiles(data, input, own, listing, othersSkipped);
   if (names.length === 0) throw new TetraError('INPUT_UNREADABLE', `${input}: the folder holds no CSV, JSON Lines or Parquet files${data.length > 0 ? ' besides the files this and other Tetra jobs write' : ''}`, { file: input });
   return names.map((n) => join(input, n));
+}
+
+/** The names in `folder` that are neither this job's files nor another job's, sorted; the other jobs' go to `othersSkipped`. */
+function withoutJobFiles(names: readonly string[], folder: string, own: JobFileNames, listing: ReadonlySet<string>, othersSkipped?: (paths: readonly string[]) => void): string[] {
+  const mine = names.filter((n) => jobFileRole(own, join(folder, n)) === undefined);
+  const others = mine.filter((n) => anotherJobsFile(n, listing));
+  if (others.length > 0) othersSkipped?.(others.sort().map((n) => join(folder, n)));
+  return mine.filter((n) => !others.includes(n)).sort();
 }
 
 /**
@@ -55,7 +64,7 @@ function refuseOwnFile(input: string, own: JobFileNames): void {
   throw new TetraError('CONFIG_INVALID', `--input ${input} is this job's own ${role} (${named}): a job cannot read a file it writes; give another --input or --output`, { file: input, field: 'input' });
 }
 
-async function matchGlob(pattern: string, own: JobFileNames): Promise<string[]> {
+async function matchGlob(pattern: string, own: JobFileNames, othersSkipped?: (paths: readonly string[]) => void): Promise<string[]> {
   const folder = dirname(pattern);
   if (/[*?[]/.test(folder)) throw new TetraError('INPUT_UNREADABLE', `${pattern}: wildcards are supported in the file name only, not in folders`, { file: pattern });
   const regex = globToRegex(basename(pattern));
@@ -63,8 +72,7 @@ async function matchGlob(pattern: string, own: JobFileNames): Promise<string[]> 
     throw new TetraError('INPUT_UNREADABLE', `${folder}: cannot be listed (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { file: folder, cause: e });
   });
   const all = names.filter((n) => regex.test(n));
-  const listing = new Set(names);
-  const matched = all.filter((n) => jobFileRole(own, join(folder, n)) === undefined && !anotherJobsFile(n, listing)).sort();
+  const matched = withoutJobFiles(all, folder, own, new Set(names), othersSkipped);
   if (matched.length === 0) throw new TetraError('INPUT_UNREADABLE', `${pattern}: no file matches${all.length > 0 ? ' besides the files this and other Tetra jobs write' : ''}`, { file: pattern });
   return matched.map((n) => join(folder, n));
 }

@@ -12,8 +12,14 @@ test('a folder input leaves out other jobs\' outputs and rejects, told by their 
     writeFileSync(join(dir, name), '');
   }
   // `other.rejects.jsonl` belongs to no job here (no manifest or lock for `other`): it is data like any other file.
-  assert.deepEqual(await inputFiles(dir), ['a.csv', 'b.jsonl', 'other.rejects.jsonl'].map((n) => join(dir, n)));
-  assert.deepEqual(await inputFiles(join(dir, '*.csv')), [join(dir, 'a.csv')]);
+  const skipped: (readonly string[])[] = [];
+  assert.deepEqual(await inputFiles(dir, {}, (paths) => skipped.push(paths)), ['a.csv', 'b.jsonl', 'other.rejects.jsonl'].map((n) => join(dir, n)));
+  assert.deepEqual(await inputFiles(join(dir, '*.csv'), {}, (paths) => skipped.push(paths)), [join(dir, 'a.csv')]);
+  // Each listing names what it left out, so the user can tell why a file was not read.
+  assert.deepEqual(skipped, [
+    ['done.csv', 'done.csv.rejects.jsonl', 'forced.csv', 'running.csv.rejects.jsonl'].map((n) => join(dir, n)),
+    ['done.csv', 'forced.csv'].map((n) => join(dir, n)),
+  ]);
 });
 
 test('the rejects file of a job that failed before its first commit is told by the job\'s summary', async () => {

@@ -79,7 +79,9 @@ export async function runBatch(options: BatchOptions, signal?: AbortSignal): Pro
     rejects: rejectsPath(options.output, options.rejects),
     summary: summaryPath,
   };
-  const files = isDatabase(options.input) ? undefined : await inputFiles(options.input, own);
+  const files = isDatabase(options.input) ? undefined : await inputFiles(options.input, own, (others) => {
+    writeErr(`tetra batch: not reading ${others.length} file${others.length === 1 ? '' : 's'} other Tetra jobs wrote (name one as --input to read it): ${others.join(', ')}\n`);
+  });
   const stamps = await inputStamps(files);
   const reader = await openInput({ input: options.input, format: options.inputFormat, delimiter: options.delimiter, shard, shardKey: options.shardKey, own, files });
   // Started before this thread loads the model, so the threads load their code meanwhile.

@@ -122,6 +122,7 @@ test('shards writing into their input folder read the same files, whichever fini
     const run = await batch(...common, '--output', out, '--shard', `${shard}/3`);
     assert.ok(run.code === 0 || run.code === 3, run.stderr);
     assert.equal(summaryOf(`${out}.summary.json`).rowsIn, [1200, 900, 700][shard], `shard ${shard} read its one input file`);
+    if (shard > 0) assert.match(run.stderr, new RegExp(`not reading \\d+ files? other Tetra jobs wrote .*scores-${shard - 1}\\.csv`), 'the skipped files are named');
     parts.push(readFileSync(out, 'utf8'));
   }
   const rows = (text: string) => text.trim().split('\n').slice(1);
