@@ -35,7 +35,8 @@ export async function* csvRecords(chunks: AsyncIterable<string | Buffer> | Itera
   const fields = options.fields ? new Set(options.fields) : undefined;
   const parser = new CsvParser<CsvCell>({
     delimiter: options.delimiter, source, maxRowBytes: options.maxRowBytes,
-    cellKinds: (cells) => cellKinds(cells.map((c) => c.trim()), fields, plainKinds),
+    // The header's names as checkHeader makes them (a bad header fails there, as it would below).
+    cellKinds: (cells) => cellKinds(checkHeader(cells, source), fields, plainKinds),
   });
   const batchSize = options.batchSize ?? DEFAULT_BATCH_ROWS;
   let header: string[] | undefined;
