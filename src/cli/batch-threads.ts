@@ -19,6 +19,7 @@ export interface WorkerPlan {
   readonly fields: ScoringPlan['fields'];
   readonly plainKinds: ScoringPlan['plainKinds'];
   readonly columnar: boolean;
+  readonly watchKeys: boolean;
 }
 
 /** One unit of a worker's work: a piece of a text file, or a range of a Parquet file (scored as several chunks). */
@@ -121,7 +122,7 @@ function startPool(model: WorkerModel, threads: number): WorkerPool<PieceRequest
 }
 
 function workerPlan(plan: ScoringPlan): WorkerPlan {
-  return { version: plan.version, kept: plan.kept, fields: plan.fields, plainKinds: plan.plainKinds, columnar: plan.columnar === true };
+  return { version: plan.version, kept: plan.kept, fields: plan.fields, plainKinds: plan.plainKinds, columnar: plan.columnar === true, watchKeys: plan.watchKeys === true };
 }
 
 function chunkAt(list: readonly ScoredRows[], i: number, range: ParquetRange): ScoredRows {

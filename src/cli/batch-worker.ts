@@ -37,7 +37,7 @@ function modelFor(version: string): Promise<OpenedModel> {
 async function score(request: PieceRequest): Promise<PieceResult> {
   const { plan } = request;
   const { name, service } = await modelFor(plan.version);
-  const scoring: Omit<ScoringPlan, 'chunkRows'> = { model: name, version: plan.version, kept: plan.kept, fields: plan.fields, startRow: 0 };
+  const scoring: Omit<ScoringPlan, 'chunkRows'> = { model: name, version: plan.version, kept: plan.kept, fields: plan.fields, watchKeys: plan.watchKeys, startRow: 0 };
   if ('piece' in request) return packed(await scoreChunk(service, { ...scoring, chunkRows: request.piece.rows }, await decodeTextPiece(request.piece, plan)), plan);
   const scored: ScoredRows[] = [];
   for await (const chunk of readParquetRange(request.range, { fields: plan.fields })) scored.push(packed(await scoreChunk(service, { ...scoring, chunkRows: request.range.chunkRows }, chunk), plan));

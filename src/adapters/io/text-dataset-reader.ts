@@ -41,6 +41,11 @@ export class TextDatasetReader implements DatasetReader {
     return this.bytesRead;
   }
 
+  /** JSON Lines columns come from a sample of the records (see jsonColumns). */
+  get columnsSampled(): boolean {
+    return this.options.format !== 'csv';
+  }
+
   async columns(): Promise<readonly DatasetColumn[]> {
     if (this.header) return this.header;
     this.capturing = true;

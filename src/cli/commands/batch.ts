@@ -106,6 +106,7 @@ export async function runBatch(options: BatchOptions, signal?: AbortSignal): Pro
         inputLocation: inputLocation(options.input), inputFiles: stamps, modelDigest: model,
       },
       signal, onProgress: progress.update,
+      onWarning: (message) => progress.message(`tetra batch: ${message}`),
     });
   } finally {
     progress.done();

@@ -20,6 +20,20 @@ export interface OutputChunk {
  * What a job has durably done. Written together with each chunk, read back
  * to resume after the last committed chunk. JSON-serialisable.
  */
+/**
+ * A record key outside the output's columns although the job keeps every
+ * input column: the columns of a JSON Lines input are learnt from its first
+ * records, and the output's columns are fixed before a later record can
+ * bring another key. Named where it was first met.
+ */
+export interface KeyNotKept {
+  readonly name: string;
+  /** The input row (1-based, as in rejects) that first held it. */
+  readonly row: number;
+  readonly source: string;
+  readonly line?: number;
+}
+
 export interface JobManifest {
   readonly format: 'tetra-batch-manifest/1';
   /** A digest of what the job computes (model, version, input, options): a resume must match it. */
@@ -35,6 +49,8 @@ export interface JobManifest {
   readonly rejectsBytes: number;
   /** The rejects file those bytes are in: a resume cuts it back to them, so it must be the same file. */
   readonly rejectsName?: string;
+  /** Keys of records that a job keeping every column could not keep (see KeyNotKept), in the order first met. */
+  readonly keysNotKept?: readonly KeyNotKept[];
   /** The writer's own resume state (a byte offset, Parquet row groups); filled in by the writer. */
   readonly writer?: unknown;
   readonly finished: boolean;

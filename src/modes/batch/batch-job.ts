@@ -2,7 +2,7 @@ import {
   TetraError, asTetraError, columnarOf, malformedRowError, rowsOf,
   type ColumnarRows, type OutputChunk,
   type DatasetColumn, type DatasetReader, type DatasetWriter, type InferenceService,
-  type InferResult, type InputRecord, type JobManifest, type ModelMetadata, type OutputColumn, type ReadOptions, type RejectedRecord, type RejectedRow, type RejectsLog, type RowChunk,
+  type InferResult, type InputRecord, type JobManifest, type KeyNotKept, type ModelMetadata, type OutputColumn, type ReadOptions, type RejectedRecord, type RejectedRow, type RejectsLog, type RowChunk,
 } from '../../core/index.ts';
 import { jobFingerprint } from './job-fingerprint.ts';
 import { plainKindsOf } from './plain-kinds.ts';
@@ -34,6 +34,8 @@ export interface BatchJobSpec {
   readonly job?: string;
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: JobProgress) => void;
+  /** Told what the job does that the caller may not expect, as it happens (the summary names it too). */
+  readonly onWarning?: (message: string) => void;
   /** Scores the input on other threads instead of this one; the reader then only names the input and gives its columns. */
   readonly parallel?: ParallelScoring;
 }
@@ -47,6 +49,8 @@ export interface ScoredRows {
   readonly rejects: readonly RejectedRecord[];
   /** The output columns these rows are in: kept input columns, then prediction fields. */
   readonly columns: readonly OutputColumn[];
+  /** Keys of these rows that the output cannot keep (when the plan watches keys). */
+  readonly keysNotKept?: readonly KeyNotKept[];
 }
 
 /** What scoring needs to know of the job, fixed before the first row is read. */
@@ -60,6 +64,8 @@ export interface ScoringPlan {
   readonly plainKinds?: ReadOptions['plainKinds'];
   /** Other threads send output rows column by column (the writer takes them so). */
   readonly columnar?: boolean;
+  /** Every column is kept but the input's columns were sampled: name record keys outside them. */
+  readonly watchKeys?: boolean;
   readonly startRow: number;
   readonly chunkRows: number;
   readonly signal?: AbortSignal;
@@ -124,6 +130,11 @@ class BatchRun {
   private held = emptyHeld();
   private totalRows?: number;
   private totalBytes?: number;
+  /** Keep every column of a sampled input: look for keys the output cannot hold. */
+  private watchKeys = false;
+  /** Keys not kept, as committed and as met since (names, for telling each once). */
+  private keysNotKept: KeyNotKept[] = [];
+  private readonly keyNames = new Set<string>();
 
   constructor(private readonly spec: BatchJobSpec) {}
 
@@ -135,7 +146,12 @@ class BatchRun {
     this.meta = meta;
     const input = await spec.reader.columns();
     checkFeatures(meta, input, spec.reader.name);
-    this.kept = keptColumns(spec.keepColumns, input, spec.reader.name);
+    const sampled = spec.reader.columnsSampled === true;
+    this.kept = keptColumns(spec.keepColumns, input, spec.reader.name, sampled);
+    this.watchKeys = sampled && spec.keepColumns === 'all';
+    for (const column of this.kept) {
+      if (!input.some((c) => c.name === column.name)) spec.onWarning?.(`column "${column.name}" to keep is in none of the first records of ${spec.reader.name}, which gave its columns: it is kept untyped, empty in rows without it`);
+    }
     const fingerprint = jobFingerprint({
       model: meta.name, version: meta.version, artifact: meta.artifact, input: spec.reader.name, columns: input.map((c) => c.name),
       keep: this.kept.map((c) => c.name), chunkRows: spec.chunkRows, commitRows: spec.commitRows, output: spec.writer.name, ...spec.identity,
@@ -146,6 +162,7 @@ class BatchRun {
     }
     if (previous?.finished) {
       this.manifest = previous;
+      this.keysNotKept = [...(previous.keysNotKept ?? [])];
       return this.summary('already-done');
     }
     // Durably, before the first row is scored: a forced run killed before its first commit must not leave the earlier job looking done.
@@ -163,6 +180,8 @@ class BatchRun {
     }
     await spec.rejects.open(resume?.rejectsBytes);
     if (resume) {
+      this.keysNotKept = [...(resume.keysNotKept ?? [])];
+      for (const key of this.keysNotKept) this.keyNames.add(key.name);
       this.columns = resume.columns;
       await spec.writer.open(resume.columns, resume);
       this.resumedAtRow = resume.rowsIn;
@@ -197,7 +216,7 @@ class BatchRun {
     const { spec } = this;
     const meta = this.meta as ModelMetadata;
     const fields = meta.recordFields ? [...new Set([...meta.recordFields, ...this.kept.map((c) => c.name)])] : undefined;
-    const plan: ScoringPlan = { model: meta.name, version: meta.version, kept: this.kept, fields, plainKinds: plainKindsOf(meta, this.kept), columnar: spec.writer.takesColumnar === true, startRow: this.manifest?.rowsIn ?? 0, chunkRows: spec.chunkRows, signal: spec.signal };
+    const plan: ScoringPlan = { model: meta.name, version: meta.version, kept: this.kept, fields, plainKinds: plainKindsOf(meta, this.kept), columnar: spec.writer.takesColumnar === true, watchKeys: this.watchKeys, startRow: this.manifest?.rowsIn ?? 0, chunkRows: spec.chunkRows, signal: spec.signal };
     if (spec.parallel) {
       yield* spec.parallel.chunks(plan);
       return;
@@ -217,6 +236,7 @@ class BatchRun {
     if (!this.columns && rowsOut > 0) await this.openOutput(scored.columns);
     if (this.columns && rowsOut > 0) checkSameColumns(this.columns, scored.columns);
     await this.spec.rejects.append(scored.rejects);
+    for (const key of scored.keysNotKept ?? []) this.keyNotKept(key);
     const held = this.held;
     held.rowsIn += scored.rowsIn;
     held.chunks++;
@@ -225,6 +245,14 @@ class BatchRun {
     if (rowsOut > 0) holdRows(held, scored, (this.columns as readonly OutputColumn[]).length);
     this.report();
     if (held.rowsIn >= (this.spec.commitRows ?? this.spec.chunkRows)) await this.commit();
+  }
+
+  /** Tells of a key the output cannot keep the first time it is met (the manifest keeps it with the next commit). */
+  private keyNotKept(key: KeyNotKept): void {
+    if (this.keyNames.has(key.name)) return;
+    this.keyNames.add(key.name);
+    this.keysNotKept.push(key);
+    this.spec.onWarning?.(`key "${key.name}" first met in row ${key.row} (${key.source}${key.line !== undefined ? ` line ${key.line}` : ''}) is not written: the output's columns come from the input's first records; to keep it, list the columns to keep, it among them, in --keep-columns (keep_columns in tetra.yaml)`);
   }
 
   /**
@@ -241,6 +269,7 @@ class BatchRun {
     let next: JobManifest = {
       ...m, rowsIn: m.rowsIn + held.rowsIn, rowsOut: m.rowsOut + held.rowsOut, rejected: m.rejected + held.rejected,
       chunks: m.chunks + held.chunks, updatedAt: new Date().toISOString(),
+      ...(this.keysNotKept.length > 0 ? { keysNotKept: [...this.keysNotKept] } : {}),
     };
     // Until the first prediction fixes the output's columns nothing is durable: a rerun redoes these rows.
     if (this.columns) next = await spec.writer.commit(this.outputChunk(held), { ...next, rejectsBytes: await spec.rejects.sync() });
@@ -300,6 +329,7 @@ class BatchRun {
       rowsIn: m?.rowsIn ?? 0, rowsOut: m?.rowsOut ?? 0, rejected: m?.rejected ?? 0, chunks: m?.chunks ?? 0, resumedAtRow: this.resumedAtRow,
       seconds, rowsPerSecond: seconds > 0 ? rowsThisRun / seconds : 0,
       startedAt: this.startedAt.toISOString(), finishedAt: new Date().toISOString(),
+      ...(this.keysNotKept.length > 0 ? { keysNotKept: this.keysNotKept } : {}),
       ...(error ? { error: { code: error.code, message: error.message } } : {}),
     };
   }
@@ -312,7 +342,7 @@ export async function scoreChunk(service: InferenceService, plan: ScoringPlan, c
     model: plan.model, version: plan.version, records: chunk.records, firstRow: chunk.firstRow, keepGoing: true, mode: 'batch', signal: plan.signal,
   });
   const columns = outputColumns(plan.kept, result.predictions?.[0]);
-  return { rowsIn: chunk.records.length, columns, ...chunkRows(chunk, result, plan.kept, columns) };
+  return { rowsIn: chunk.records.length, columns, ...chunkRows(chunk, result, plan.kept, columns, plan.watchKeys) };
 }
 
 /**

@@ -1,3 +1,5 @@
+import type { KeyNotKept } from '../../core/index.ts';
+
 /** How a batch job ended; each has its own exit code for schedulers to act on. */
 export type JobStatus = 'succeeded' | 'partial' | 'failed' | 'already-done';
 
@@ -28,6 +30,8 @@ export interface BatchSummary {
   readonly rowsPerSecond: number;
   readonly startedAt: string;
   readonly finishedAt: string;
+  /** Record keys the output could not keep although every column was asked for (JSON Lines keys first met after the sample). */
+  readonly keysNotKept?: readonly KeyNotKept[];
   readonly error?: { readonly code: string; readonly message: string };
 }
 
@@ -40,6 +44,7 @@ export function formatSummary(s: BatchSummary): string {
     `  rows     ${s.rowsIn} in, ${s.rowsOut} out, ${s.rejected} rejected${s.rejected > 0 ? ` (see ${s.rejects})` : ''}`,
     `  time     ${s.seconds.toFixed(1)} s, ${Math.round(s.rowsPerSecond)} rows/s`,
   ];
+  if (s.keysNotKept) lines.push(`  not kept ${s.keysNotKept.map((k) => `"${k.name}" (from row ${k.row})`).join(', ')}: keys met after the columns were fixed`);
   if (s.error) lines.push(`  error    ${s.error.message} [${s.error.code}]`);
   return lines.join('\n') + '\n';
 }

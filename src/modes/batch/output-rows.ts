@@ -1,19 +1,24 @@
-import { TetraError, type ColumnType, type DatasetColumn, type InferResult, type OutputColumn, type RejectedRecord, type RowChunk } from '../../core/index.ts';
+import { TetraError, type ColumnType, type DatasetColumn, type InferResult, type KeyNotKept, type OutputColumn, type RejectedRecord, type RowChunk } from '../../core/index.ts';
 
 /** A scored chunk turned into output rows and rejects. */
 export interface ChunkRows {
   readonly rows: unknown[][];
   readonly rejects: RejectedRecord[];
+  /** Keys of output rows outside the kept columns, each with the first row holding it (only when asked to look). */
+  readonly keysNotKept?: KeyNotKept[];
 }
 
 /**
  * The input columns a job copies into its output (ids, keys), like
- * SageMaker's join-source: `all`, a list of names, or none.
+ * SageMaker's join-source: `all`, a list of names, or none. When the
+ * input's columns come from a sample of its rows (`sampled`), a name the
+ * sample did not see may still be in later rows: it is kept, typed `json`
+ * since no value of it is known yet.
  */
-export function keptColumns(keep: 'all' | readonly string[] | undefined, input: readonly DatasetColumn[], source: string): DatasetColumn[] {
+export function keptColumns(keep: 'all' | readonly string[] | undefined, input: readonly DatasetColumn[], source: string, sampled = false): DatasetColumn[] {
   if (keep === 'all') return [...input];
   return (keep ?? []).map((name) => {
-    const column = input.find((c) => c.name === name);
+    const column = input.find((c) => c.name === name) ?? (sampled ? { name, type: 'json' as const } : undefined);
     if (!column) {
       throw new TetraError('INPUT_MISSING_FEATURE', `${source}: no column "${name}" to keep in the output (columns: ${input.map((c) => c.name).join(', ')})`, { file: source, field: name });
     }
@@ -40,8 +45,13 @@ function typeOf(value: unknown): ColumnType {
   return 'json';
 }
 
-/** Output rows in input order (kept values, then predictions) and a reject for each row the model could not take. */
-export function chunkRows(chunk: RowChunk, result: InferResult, kept: readonly DatasetColumn[], columns: readonly OutputColumn[]): ChunkRows {
+/**
+ * Output rows in input order (kept values, then predictions) and a reject
+ * for each row the model could not take. With `watchKeys` (a job keeping
+ * every column of an input whose columns were sampled) it also names the
+ * keys of output rows that are not kept.
+ */
+export function chunkRows(chunk: RowChunk, result: InferResult, kept: readonly DatasetColumn[], columns: readonly OutputColumn[], watchKeys = false): ChunkRows {
   const predictions = result.predictions ?? [];
   const rowsOf = result.rows;
   const fields = columns.slice(kept.length).map((c) => c.name);
@@ -56,7 +66,26 @@ export function chunkRows(chunk: RowChunk, result: InferResult, kept: readonly D
     rows[i] = row;
   }
   const rejects = (result.rejected ?? []).map(({ row, error }) => rejectOf(chunk, row - chunk.firstRow, error, kept));
-  return { rows, rejects };
+  return watchKeys ? { rows, rejects, keysNotKept: keysNotKept(chunk, result, kept) } : { rows, rejects };
+}
+
+/** The keys of scored rows outside `kept`, each once, with the first row that held it. */
+function keysNotKept(chunk: RowChunk, result: InferResult, kept: readonly DatasetColumn[]): KeyNotKept[] {
+  const known = new Set(kept.map((c) => c.name));
+  const found: KeyNotKept[] = [];
+  const count = result.predictions?.length ?? 0;
+  for (let i = 0; i < count; i++) {
+    const index = result.rows ? (result.rows[i] as number) - chunk.firstRow : i;
+    const record = chunk.records[index];
+    if (!record) continue;
+    for (const name of Object.keys(record)) {
+      if (known.has(name)) continue;
+      known.add(name);
+      const line = chunk.lines?.[index];
+      found.push({ name, row: chunk.firstRow + index + 1, source: chunk.source, ...(line !== undefined ? { line } : {}) });
+    }
+  }
+  return found;
 }
 
 function rejectOf(chunk: RowChunk, index: number, error: unknown, kept: readonly DatasetColumn[]): RejectedRecord {

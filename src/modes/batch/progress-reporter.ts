@@ -40,6 +40,13 @@ export class ProgressReporter {
     }
   };
 
+  /** A line of its own (a warning), whatever the style: the bar, if drawn, ends first and is drawn again below it. */
+  message(line: string): void {
+    this.done();
+    this.lastDraw = this.style === 'bar' ? 0 : this.lastDraw;
+    this.target.write(`${line}\n`);
+  }
+
   /** Ends the bar's line so the summary starts on its own. */
   done(): void {
     if (this.drawn) this.target.write('\n');

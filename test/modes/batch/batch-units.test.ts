@@ -59,3 +59,18 @@ test('progress: plain lines at an interval when not a terminal; nothing with non
   new ProgressReporter({ write: (t) => none.push(t), isTTY: true }, 'none').update(progress());
   assert.deepEqual(none, []);
 });
+
+test('progress: a warning gets a line of its own in every style; a bar it cut into is drawn again below it', () => {
+  const out: string[] = [];
+  let now = 1000;
+  const reporter = new ProgressReporter({ write: (t) => out.push(t), isTTY: true }, undefined, 10_000, () => now);
+  reporter.update(progress());
+  reporter.message('tetra batch: watch out');
+  assert.deepEqual(out.slice(1), ['\n', 'tetra batch: watch out\n'], 'the bar line ends before the warning');
+  now += 10;
+  reporter.update(progress({ rowsIn: 600 }));
+  assert.match(out.at(-1) as string, /^\r\[.*600 rows/, 'redrawn at once, not 200 ms later');
+  const none: string[] = [];
+  new ProgressReporter({ write: (t) => none.push(t) }, 'none').message('tetra batch: watch out');
+  assert.deepEqual(none, ['tetra batch: watch out\n']);
+});

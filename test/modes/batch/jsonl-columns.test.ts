@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { TextDatasetReader } from '../../../src/adapters/io/text-dataset-reader.ts';
+import { JSONL_SAMPLE_ROWS, TextDatasetReader } from '../../../src/adapters/io/text-dataset-reader.ts';
 import { query } from '../../adapters/io/parquet-helpers.ts';
 import { FRAUD_REPO } from '../../helpers/fraud-sample.ts';
 import { runCli } from '../../helpers/run-cli.ts';
@@ -58,4 +58,54 @@ test('JSON Lines columns are sampled across files, past an empty first file, and
   const columns = await reader.columns();
   assert.deepEqual(columns.filter((c) => c.name === 'id' || c.name === 'late'), [{ name: 'id', type: 'json' }, { name: 'late', type: 'boolean' }]);
   assert.equal(reader.consumedBytes, 0);
+});
+
+/** JSONL_SAMPLE_ROWS records with the same keys, then three of which the second brings a key the sample never saw. */
+function writeLateKey(path: string): number {
+  const lines = Array.from({ length: JSONL_SAMPLE_ROWS + 3 }, (_, i) => JSON.stringify(i === JSONL_SAMPLE_ROWS + 1 ? { id: i, ...FEATURES, late: 'kept?' } : { id: i, ...FEATURES }));
+  writeFileSync(path, lines.join('\n') + '\n');
+  return JSONL_SAMPLE_ROWS + 2;
+}
+
+for (const workers of ['0', '2']) {
+  test(`JSON Lines, every column kept: a key first met after the sample is named on stderr and in the summary, also when the job is rerun (--workers ${workers})`, async () => {
+    const dir = tempDir();
+    const input = join(dir, 'late.jsonl');
+    const row = writeLateKey(input);
+    const output = join(dir, 'out.csv');
+    const run = await batch('--input', input, '--output', output, '--keep-columns', 'all', '--workers', workers);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stderr, new RegExp(`key "late" first met in row ${row} \\(${input.replaceAll('/', '\\/')} line ${row}\\) is not written`));
+    assert.equal(run.stderr.match(/key "late"/g)?.length, 1, 'told once');
+    const summary = JSON.parse(readFileSync(`${output}.summary.json`, 'utf8')) as { keysNotKept?: unknown };
+    assert.deepEqual(summary.keysNotKept, [{ name: 'late', row, source: input, line: row }]);
+    assert.ok(!readFileSync(output, 'utf8').split('\n')[0]?.includes('late'));
+
+    // The manifest keeps what was not kept: a rerun of the finished job still says so.
+    const again = await batch('--input', input, '--output', output, '--keep-columns', 'all', '--workers', workers);
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stderr, /already-done/);
+    assert.match(again.stderr, new RegExp(`not kept "late" \\(from row ${row}\\)`));
+  });
+}
+
+test('JSON Lines: a column named to keep that the sample never saw is kept, with its values where rows have it', async () => {
+  const dir = tempDir();
+  const input = join(dir, 'late.jsonl');
+  const row = writeLateKey(input);
+  const output = join(dir, 'out.csv');
+  const run = await batch('--input', input, '--output', output, '--keep-columns', 'id,late');
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stderr, /column "late" to keep is in none of the first records/);
+  assert.doesNotMatch(run.stderr, /is not written/);
+  const lines = readFileSync(output, 'utf8').trim().split('\n');
+  assert.equal(lines[0], 'id,late,fraud_probability,label');
+  assert.deepEqual(lines.slice(row - 1, row + 2).map((l) => l.split(',').slice(0, 2).join(',')), [`${row - 2},`, `${row - 1},kept?`, `${row},`]);
+
+  // A CSV input has a header: a name that is not in it is still an error.
+  const csv = join(dir, 'in.csv');
+  writeFileSync(csv, `id,${Object.keys(FEATURES).join(',')}\n1,${Object.values(FEATURES).join(',')}\n`);
+  const wrong = await batch('--input', csv, '--output', join(dir, 'csv-out.csv'), '--keep-columns', 'id,late');
+  assert.equal(wrong.code, 1);
+  assert.match(wrong.stderr, /no column "late" to keep/);
 });
