@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import { pino, type Logger } from 'pino';
 import { Registry } from 'prom-client';
 import { TetraError, loadTetraConfig, type TetraConfig } from '../../core/index.ts';
+import { ScheduleJournalFile } from '../../adapters/io/schedule-journal-file.ts';
 import { JobScheduler, formatSummary, type ScheduledJob } from '../../modes/batch/index.ts';
 import { jobOptions } from '../job-options.ts';
 import { runBatch } from './batch.ts';
@@ -15,8 +16,9 @@ export interface ScheduleOptions {
 
 /**
  * `tetra schedule`: runs the scheduled jobs of tetra.yaml in one process
- * until SIGTERM/SIGINT, then lets running jobs stop at a chunk boundary
- * (what they committed stays; the next run resumes it).
+ * until SIGTERM/SIGINT, then lets running jobs stop at a chunk boundary.
+ * What they committed stays, and the journal (`schedule.journal`) notes
+ * them: the next `tetra schedule` resumes each for its own fire time.
  */
 export async function scheduleCommand(options: ScheduleOptions): Promise<void> {
   const config = await loadTetraConfig({ file: options.config });
@@ -24,9 +26,9 @@ export async function scheduleCommand(options: ScheduleOptions): Promise<void> {
   const registry = new Registry();
   const jobs = scheduledJobs(config, logger);
   if (jobs.length === 0) throw new TetraError('CONFIG_INVALID', 'tetra.yaml declares no job with a schedule; nothing to run', { path: 'jobs' });
-  const scheduler = new JobScheduler({ jobs, logger, registry });
+  const scheduler = new JobScheduler({ jobs, logger, registry, journal: new ScheduleJournalFile(config.schedule.journal) });
   const server = options.port === undefined ? undefined : await serveMetrics(registry, options.port, options.host ?? config.server.host);
-  scheduler.start();
+  await scheduler.start();
   for (const status of scheduler.status()) logger.info({ job: status.name, schedule: status.schedule, next: status.nextFireTime }, `job ${status.name} scheduled`);
   await untilSignal();
   logger.info('stopping: running jobs end at their next chunk');

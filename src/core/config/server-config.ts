@@ -47,6 +47,8 @@ export const tetraConfigSchema = z.strictObject({
   feature_stores: z.record(z.string(), featureStore).default({}),
   /** Named batch jobs: `tetra batch <job>`, and `tetra schedule` for those with a schedule. */
   jobs: z.record(jobName, batchJobSchema).default({}),
+  /** `tetra schedule`: the file noting runs in progress, so one cut short is resumed at the next start (relative paths from the working folder). */
+  schedule: z.strictObject({ journal: z.string().min(1).default('.tetra-schedule.json') }).default({ journal: '.tetra-schedule.json' }),
   /** The SageMaker Batch Transform contract (also set by the SAGEMAKER_* variables). */
   sagemaker: sagemakerSchema.default(sagemakerSchema.parse({})),
   logging: z.strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') }).default({ level: 'info' }),

@@ -4,5 +4,5 @@ export { EXIT_CODES, formatSummary, type BatchSummary, type JobStatus } from './
 export { parseRejectLimit, type RejectLimit } from './reject-limit.ts';
 export { parseShard, shardFiles, RowRangeShard, KeyHashShard, type Shard } from './shard.ts';
 export { ProgressReporter, type ProgressStyle } from './progress-reporter.ts';
-export { JobScheduler, type ScheduledJob, type JobSchedulerOptions, type JobStatus as ScheduledJobStatus } from './scheduler.ts';
+export { JobScheduler, type ScheduledJob, type ScheduledRun, type ScheduleJournal, type JobSchedulerOptions, type JobStatus as ScheduledJobStatus } from './scheduler.ts';
 export { CronExpression } from './cron.ts';

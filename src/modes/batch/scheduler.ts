@@ -16,6 +16,26 @@ export interface ScheduledJob {
   run(signal: AbortSignal, scheduledAt: Date): Promise<unknown>;
 }
 
+/** A run of a job, named by the fire time it runs for. */
+export interface ScheduledRun {
+  readonly job: string;
+  readonly scheduledAt: Date;
+}
+
+/**
+ * Where the scheduler notes the runs it has started and not yet ended, so
+ * that a run cut short (the process killed, or stopped mid-run) is resumed
+ * when a scheduler starts again: run again for the same fire time, which
+ * for a batch job means the same output, continued after its last commit.
+ */
+export interface ScheduleJournal {
+  /** The runs noted as started and not ended. */
+  running(): Promise<readonly ScheduledRun[]>;
+  /** Notes a run; one already noted (a resumed run) stays noted once. */
+  started(run: ScheduledRun): Promise<void>;
+  ended(run: ScheduledRun): Promise<void>;
+}
+
 /** Time and timers, injectable so tests can move time by hand. */
 export interface SchedulerClock {
   now(): number;
@@ -30,6 +50,8 @@ export interface JobSchedulerOptions {
   readonly clock?: SchedulerClock;
   /** Aborting it stops the scheduler, as stop() does. */
   readonly signal?: AbortSignal;
+  /** Notes runs in progress; without one, a run cut short is not resumed. */
+  readonly journal?: ScheduleJournal;
 }
 
 export interface JobStatus {
@@ -76,11 +98,14 @@ const systemClock: SchedulerClock = {
  *   runs once; fire times that passed meanwhile are not replayed.
  * - stop() cancels the timers, aborts the signal given to running jobs and
  *   resolves when they have ended.
+ * - With a journal, a run cut short by a stop or a kill is resumed at the
+ *   next start, for its own fire time; a run that failed is not.
  */
 export class JobScheduler {
   private readonly states: JobState[];
   private readonly logger: Logger;
   private readonly clock: SchedulerClock;
+  private readonly journal: ScheduleJournal | undefined;
   private readonly metrics: ScheduleMetrics;
   private readonly abort = new AbortController();
   private readonly inflight = new Set<Promise<void>>();
@@ -90,6 +115,7 @@ export class JobScheduler {
   constructor(options: JobSchedulerOptions) {
     this.logger = options.logger;
     this.clock = options.clock ?? systemClock;
+    this.journal = options.journal;
     this.states = compileJobs(options.jobs);
     this.metrics = scheduleMetrics(options.registry);
     for (const state of this.states) initJobMetrics(this.metrics, state.job.name);
@@ -97,14 +123,64 @@ export class JobScheduler {
     if (options.signal?.aborted) void this.stop();
   }
 
-  /** Arms every job's timer. Calling it again does nothing; after stop() it throws. */
-  start(): void {
+  /**
+   * Arms every job's timer and resumes the runs the journal lists as cut
+   * short. Without a journal the timers are armed before it returns.
+   * Calling it again does nothing; after stop() it throws.
+   */
+  start(): Promise<void> {
     if (this.stopping) throw new TetraError('SHUTTING_DOWN', 'the scheduler has been stopped and cannot start again; create a new one');
-    if (this.started) return;
+    if (this.started) return Promise.resolve();
     this.started = true;
+    if (!this.journal) {
+      this.armAll();
+      return Promise.resolve();
+    }
+    return this.journal.running().then((runs) => {
+      if (this.stopping) return;
+      this.armAll();
+      this.resume(runs);
+    });
+  }
+
+  private armAll(): void {
     for (const state of this.states) {
       this.arm(state, this.clock.now());
       this.logger.info({ job: state.job.name, schedule: state.job.schedule, timezone: state.cron.timezone ?? 'UTC', next: isoOf(state.next) }, `job ${state.job.name} scheduled`);
+    }
+  }
+
+  /**
+   * Runs again, now, each job's latest run cut short. Older ones of the same
+   * job and those of jobs no longer declared are dropped from the journal.
+   */
+  private resume(runs: readonly ScheduledRun[]): void {
+    const latest = new Map<string, ScheduledRun>();
+    for (const run of runs) {
+      const seen = latest.get(run.job);
+      if (!seen || run.scheduledAt > seen.scheduledAt) latest.set(run.job, run);
+    }
+    for (const run of runs) {
+      const state = this.states.find((s) => s.job.name === run.job);
+      if (state && latest.get(run.job) === run) continue;
+      const why = state ? `a later run of it (${latest.get(run.job)?.scheduledAt.toISOString()}) is resumed instead` : 'no such job is scheduled now';
+      this.logger.warn({ job: run.job, scheduledAt: run.scheduledAt.toISOString() }, `job ${run.job}: the run of ${run.scheduledAt.toISOString()} was cut short and is not resumed: ${why}`);
+      void this.note('ended', run);
+    }
+    for (const run of latest.values()) {
+      const state = this.states.find((s) => s.job.name === run.job);
+      if (!state) continue;
+      this.logger.info({ job: run.job, scheduledAt: run.scheduledAt.toISOString() }, `job ${run.job}: resuming the run of ${run.scheduledAt.toISOString()}, cut short when the scheduler last stopped`);
+      this.fire(state, run.scheduledAt.getTime());
+    }
+  }
+
+  /** Journal writes never stop a run: a failure is logged (the run is then not resumed after a crash). */
+  private async note(change: 'started' | 'ended', run: ScheduledRun): Promise<void> {
+    try {
+      await this.journal?.[change](run);
+    } catch (error) {
+      this.logger.error({ job: run.job, code: errorCode(error), err: error }, `job ${run.job}: the schedule journal was not updated: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
 
@@ -179,15 +255,19 @@ export class JobScheduler {
   /** One run; never rejects (failures are logged and counted). */
   private async execute(state: JobState, fireAt: number): Promise<void> {
     const { name } = state.job;
+    const noted: ScheduledRun = { job: name, scheduledAt: new Date(fireAt) };
     this.metrics.running.set({ job: name }, 1);
     this.logger.info({ job: name, scheduledAt: isoOf(fireAt) }, `job ${name} started`);
     let outcome: RunOutcome = 'failed';
     try {
+      await this.note('started', noted);
       await state.job.run(this.abort.signal, new Date(fireAt));
       outcome = 'ok';
     } catch (error) {
       this.logFailure(name, error);
     } finally {
+      // A run the stop cut short stays noted, to be resumed; one that ended, well or not, is done.
+      if (outcome === 'ok' || !this.abort.signal.aborted) await this.note('ended', noted);
       const ended = this.clock.now();
       const seconds = Math.max(0, ended - state.since) / 1000;
       state.busy = false;

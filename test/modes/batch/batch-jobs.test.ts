@@ -41,6 +41,7 @@ test('tetra schedule fires jobs on their schedule, keeps going after a failed ru
   writeFileSync(config, [
     `repository: ${FRAUD_REPO}`,
     'logging: { level: info }',
+    `schedule: { journal: ${dir}/journal.json }`,
     'jobs:',
     '  every-second:',
     '    model: fraud-xgb',
@@ -80,4 +81,77 @@ test('tetra schedule fires jobs on their schedule, keeps going after a failed ru
   assert.equal(await exited, 0, stderr);
   const outputs = readdirSync(join(dir, 'out')).filter((f) => /^scores-\d{4}-\d\d-\d\dT\d{6}\.csv$/.test(f));
   for (const file of outputs) assert.equal(readFileSync(join(dir, 'out', file), 'utf8').trim().split('\n').length, 501, file);
+});
+
+test('tetra schedule killed (kill -9) in the middle of a run resumes it at its next start, for the same fire time, and the output equals an uninterrupted run', { timeout: 120_000 }, async () => {
+  const dir = tempDir();
+  const [header, ...rows] = readFileSync(SAMPLE, 'utf8').trim().split('\n');
+  const input = join(dir, 'transactions.csv');
+  writeFileSync(input, [header, ...Array.from({ length: 600 }, () => rows).flat()].join('\n') + '\n');
+  const journal = join(dir, 'journal.json');
+  const config = join(dir, 'tetra.yaml');
+  writeFileSync(config, [
+    `repository: ${FRAUD_REPO}`,
+    `schedule: { journal: ${journal} }`,
+    'jobs:',
+    '  every-second:',
+    '    model: fraud-xgb',
+    `    input: ${input}`,
+    `    output: ${dir}/scores-{datetime}.csv`,
+    '    keep_columns: [transaction_id]',
+    '    chunk_rows: 1024',
+    '    commit_rows: 2048',
+    '    schedule: "* * * * * *"',
+  ].join('\n'));
+  const schedule = () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'src', 'cli', 'bin.ts'), 'schedule', '--config', config], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const log = { text: '' };
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (log.text += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (log.text += d));
+    return { child, log, exited: new Promise<unknown>((resolve) => child.on('exit', resolve)) };
+  };
+  const manifest = (): { rowsIn: number; finished: boolean } | undefined => {
+    const file = readdirSync(dir).find((f) => f.endsWith('.csv.tetra-job.json'));
+    try {
+      return file ? (JSON.parse(readFileSync(join(dir, file), 'utf8')) as { rowsIn: number; finished: boolean }) : undefined;
+    } catch {
+      return undefined; // Being replaced this very moment.
+    }
+  };
+
+  const first = schedule();
+  let firedFor: string;
+  try {
+    await waitFor('the first run to commit some rows', () => (manifest()?.rowsIn ?? 0) >= 4096, 60_000);
+    first.child.kill('SIGKILL');
+    await first.exited;
+    const state = manifest();
+    assert.ok(state && !state.finished && state.rowsIn < 300_000, `killed in the middle of the run (${JSON.stringify(state)})`);
+    const listed = (JSON.parse(readFileSync(journal, 'utf8')) as { running: { job: string; scheduledAt: string }[] }).running;
+    assert.equal(listed.length, 1);
+    firedFor = (listed[0] as { scheduledAt: string }).scheduledAt;
+  } finally {
+    first.child.kill('SIGKILL');
+  }
+
+  const output = join(dir, `scores-${firedFor.slice(0, 10)}T${firedFor.slice(11, 19).replaceAll(':', '')}.csv`);
+  const second = schedule();
+  try {
+    await waitFor('the resumed run to finish', () => readdirSync(dir).includes(`${output.split('/').pop()}.summary.json`), 60_000);
+  } finally {
+    second.child.kill('SIGTERM');
+    await second.exited;
+  }
+  assert.match(second.log.text, new RegExp(`resuming the run of ${firedFor.replaceAll('.', '\\.')}`));
+  const summary = JSON.parse(readFileSync(`${output}.summary.json`, 'utf8')) as { status: string; resumedAtRow: number; rowsIn: number };
+  assert.equal(summary.status, 'succeeded');
+  assert.ok(summary.resumedAtRow >= 4096, `it continued after the committed rows (resumed at ${summary.resumedAtRow})`);
+  assert.equal(summary.rowsIn, 300_000);
+
+  const reference = join(dir, 'reference.csv');
+  const uninterrupted = await runCli(['batch', '--repo', FRAUD_REPO, '--model', 'fraud-xgb', '--input', input, '--output', reference, '--keep-columns', 'transaction_id', '--progress', 'none']);
+  assert.equal(uninterrupted.code, 0, uninterrupted.stderr);
+  assert.ok(readFileSync(output).equals(readFileSync(reference)), 'the resumed output equals an uninterrupted run');
+  const after = (JSON.parse(readFileSync(journal, 'utf8')) as { running: { scheduledAt: string }[] }).running;
+  assert.ok(!after.some((r) => r.scheduledAt === firedFor), 'the finished run left the journal');
 });

@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { TetraError } from '../../../src/core/index.ts';
-import { JobScheduler, MAX_TIMER_MS, type ScheduledJob, type SchedulerClock } from '../../../src/modes/batch/scheduler.ts';
+import { JobScheduler, MAX_TIMER_MS, type ScheduleJournal, type ScheduledJob, type ScheduledRun, type SchedulerClock } from '../../../src/modes/batch/scheduler.ts';
 
 /** A clock whose time moves only when the test says; due timers run in time order. */
 class ManualClock implements SchedulerClock {
@@ -53,12 +53,12 @@ interface LogLine {
   code?: string;
 }
 
-function harness(jobs: ScheduledJob[], start = '2026-01-01T00:00:00Z') {
+function harness(jobs: ScheduledJob[], start = '2026-01-01T00:00:00Z', journal?: ScheduleJournal) {
   const lines: LogLine[] = [];
   const logger = pino({ level: 'debug' }, { write: (line: string) => void lines.push(JSON.parse(line) as LogLine) });
   const registry = new Registry();
   const clock = new ManualClock(Date.parse(start));
-  const scheduler = new JobScheduler({ jobs, logger, registry, clock });
+  const scheduler = new JobScheduler({ jobs, logger, registry, clock, journal });
   return { scheduler, clock, registry, lines };
 }
 
@@ -324,4 +324,101 @@ test('real time: a 1-second schedule fires repeatedly on whole seconds and never
   assert.equal(starts.length, startedBeforeStop, 'nothing fired after stop()');
   assert.equal(active, 0);
   assert.ok(abortedRuns <= 1);
+});
+
+/** A journal in memory, as listed runs "job@ISO". */
+class MemoryJournal implements ScheduleJournal {
+  runs: ScheduledRun[] = [];
+  failWrites = false;
+
+  get listed(): string[] {
+    return this.runs.map((r) => `${r.job}@${r.scheduledAt.toISOString()}`);
+  }
+
+  async running(): Promise<readonly ScheduledRun[]> {
+    return [...this.runs];
+  }
+
+  async started(run: ScheduledRun): Promise<void> {
+    if (this.failWrites) throw Object.assign(new Error('disk full'), { code: 'ENOSPC' });
+    await this.ended(run);
+    this.runs.push(run);
+  }
+
+  async ended(run: ScheduledRun): Promise<void> {
+    this.runs = this.runs.filter((r) => !(r.job === run.job && r.scheduledAt.getTime() === run.scheduledAt.getTime()));
+  }
+}
+
+/** A job that records the fire time of each run; each run waits until released or aborted. */
+function fireTimeJob(name: string, schedule = '* * * * *') {
+  const firedFor: string[] = [];
+  const releases: (() => void)[] = [];
+  const job: ScheduledJob = {
+    name, schedule,
+    run: (signal, scheduledAt) => new Promise<void>((resolve, reject) => {
+      firedFor.push(scheduledAt.toISOString());
+      releases.push(resolve);
+      signal.addEventListener('abort', () => reject(signal.reason as Error), { once: true });
+    }),
+  };
+  return { job, firedFor, release: () => releases.shift()?.() };
+}
+
+test('with a journal, a run the stop cut short is resumed at the next start for its own fire time; runs that ended leave the journal', async () => {
+  const journal = new MemoryJournal();
+  const slow = fireTimeJob('slow');
+  const quick: ScheduledJob = { name: 'quick', schedule: '* * * * *', run: async () => undefined };
+  const broken: ScheduledJob = { name: 'broken', schedule: '* * * * *', run: async () => { throw new TetraError('INPUT_UNREADABLE', 'no input'); } };
+  const first = harness([slow.job, quick, broken], '2026-01-01T00:00:00Z', journal);
+  await first.scheduler.start();
+  await first.clock.advanceTo('2026-01-01T00:01:00Z');
+  assert.deepEqual(journal.listed, ['slow@2026-01-01T00:01:00.000Z'], 'the finished and the failed run are not listed');
+  await first.scheduler.stop();
+  assert.deepEqual(journal.listed, ['slow@2026-01-01T00:01:00.000Z'], 'the run the stop cut short stays listed');
+
+  const later = fireTimeJob('slow');
+  const second = harness([later.job, quick, broken], '2026-01-01T00:05:30Z', journal);
+  await second.scheduler.start();
+  await settle();
+  assert.deepEqual(later.firedFor, ['2026-01-01T00:01:00.000Z'], 'resumed at start, for the fire time it had');
+  assert.ok(second.lines.some((l) => l.job === 'slow' && /resuming the run of 2026-01-01T00:01:00.000Z/.test(l.msg)));
+  later.release();
+  await settle();
+  await settle();
+  assert.deepEqual(journal.listed, []);
+  await second.clock.advanceTo('2026-01-01T00:06:00Z');
+  assert.deepEqual(later.firedFor, ['2026-01-01T00:01:00.000Z', '2026-01-01T00:06:00.000Z'], 'the schedule goes on as before');
+  await second.scheduler.stop();
+});
+
+test('with a journal, only the latest cut-short run of a job is resumed; older ones and those of jobs no longer declared are dropped with a warning', async () => {
+  const journal = new MemoryJournal();
+  journal.runs = [
+    { job: 'gone', scheduledAt: new Date('2026-01-01T00:01:00Z') },
+    { job: 'slow', scheduledAt: new Date('2026-01-01T00:02:00Z') },
+    { job: 'slow', scheduledAt: new Date('2026-01-01T00:01:00Z') },
+  ];
+  const slow = fireTimeJob('slow');
+  const { scheduler, lines } = harness([slow.job], '2026-01-01T00:05:30Z', journal);
+  await scheduler.start();
+  await settle();
+  assert.deepEqual(slow.firedFor, ['2026-01-01T00:02:00.000Z']);
+  assert.deepEqual(journal.listed, ['slow@2026-01-01T00:02:00.000Z']);
+  assert.ok(lines.some((l) => l.level === 40 && l.job === 'gone' && /no such job is scheduled now/.test(l.msg)));
+  assert.ok(lines.some((l) => l.level === 40 && l.job === 'slow' && /00:01:00.000Z was cut short and is not resumed: a later run/.test(l.msg)));
+  await scheduler.stop();
+});
+
+test('a journal that cannot be written does not stop a run: the failure is logged', async () => {
+  const journal = new MemoryJournal();
+  journal.failWrites = true;
+  const runs: string[] = [];
+  const job: ScheduledJob = { name: 'nightly', schedule: '* * * * *', run: async (_signal, at) => void runs.push(at.toISOString()) };
+  const { scheduler, clock, lines } = harness([job], '2026-01-01T00:00:00Z', journal);
+  await scheduler.start();
+  await clock.advanceTo('2026-01-01T00:01:00Z');
+  assert.deepEqual(runs, ['2026-01-01T00:01:00.000Z']);
+  assert.ok(lines.some((l) => l.level === 50 && l.code === 'ENOSPC' && /schedule journal was not updated: disk full/.test(l.msg)));
+  await scheduler.stop();
 });
