@@ -13,6 +13,16 @@ interface LockOwner {
   readonly startedAt: string;
 }
 
+/** Who holds a lock and what for, in the words of its messages: a job writing an output, by default. */
+export interface LockRole {
+  /** What holds it, as a noun after "a", "another", "no" or "Tetra": "job". */
+  readonly holder: string;
+  /** What the holder does to the file: "writing this output". */
+  readonly doing: string;
+}
+
+const WRITING_OUTPUT: LockRole = { holder: 'job', doing: 'writing this output' };
+
 /** The locks this process holds, so a lock naming this process's pid can be told apart from one it inherited. */
 const HELD = new Set<string>();
 /** Acquisitions under way in this process, by lock path. */
@@ -26,6 +36,7 @@ const ACQUIRING = new Map<string, Promise<unknown>>();
  * it) is taken over. That host's process ids mean nothing elsewhere, so a
  * running job also refreshes its lock's time, and a lock from another host
  * left unrefreshed for a minute (its pod or node gone) is taken over too.
+ * The same lock keeps one `tetra schedule` at a time on a schedule journal.
  */
 export class OutputLock {
   private readonly heartbeat: NodeJS.Timeout;
@@ -40,10 +51,10 @@ export class OutputLock {
   }
 
   /** One acquisition at a time per lock within this process (jobs of one `tetra schedule` may share an output). */
-  static acquire(output: string): Promise<OutputLock> {
+  static acquire(output: string, role: LockRole = WRITING_OUTPUT): Promise<OutputLock> {
     const key = resolve(lockPathFor(output));
     const previous = ACQUIRING.get(key) ?? Promise.resolve();
-    const next = previous.then(() => OutputLock.acquireNow(output), () => OutputLock.acquireNow(output));
+    const next = previous.then(() => OutputLock.acquireNow(output, role), () => OutputLock.acquireNow(output, role));
     const settled = next.catch(() => undefined);
     ACQUIRING.set(key, settled);
     void settled.then(() => {
@@ -52,7 +63,7 @@ export class OutputLock {
     return next;
   }
 
-  private static async acquireNow(output: string): Promise<OutputLock> {
+  private static async acquireNow(output: string, role: LockRole): Promise<OutputLock> {
     const path = lockPathFor(output);
     const owner: LockOwner = { pid: process.pid, hostname: hostname(), startedAt: new Date().toISOString() };
     const text = JSON.stringify(owner) + '\n';
@@ -61,10 +72,10 @@ export class OutputLock {
       if (await createExclusive(path, text, output)) return OutputLock.held(path, text);
       const found = await readLock(path);
       if (found === undefined) continue;
-      await refuseUnlessStale(output, path, found);
+      await refuseUnlessStale(output, path, found, role);
       if (await takeOver(path, found.text, text, output)) return OutputLock.held(path, text);
     }
-    throw new TetraError('JOB_LOCKED', `${output}: other jobs keep taking ${path}; wait for them to end`, { file: output });
+    throw new TetraError('JOB_LOCKED', `${output}: other ${role.holder}s keep taking ${path}; wait for them to end`, { file: output });
   }
 
   /** Removes the lock if it is still this job's (a lock taken over from it belongs to someone else now). */
@@ -134,24 +145,24 @@ function temporaryFor(path: string): string {
  * see whether it is refreshed, so a job restarted elsewhere right after a
  * kill resumes instead of failing).
  */
-async function refuseUnlessStale(output: string, path: string, found: FoundLock): Promise<void> {
+async function refuseUnlessStale(output: string, path: string, found: FoundLock, role: LockRole): Promise<void> {
   const owner = parseOwner(found.text);
   if (!owner) {
-    throw new TetraError('JOB_LOCKED', `${output}: ${path} holds no lock owner Tetra can read; if no job is writing this output, delete ${path}`, { file: output });
+    throw new TetraError('JOB_LOCKED', `${output}: ${path} holds no lock owner Tetra can read; if no ${role.holder} is ${role.doing}, delete ${path}`, { file: output });
   }
   const since = `since ${owner.startedAt}`;
   if (owner.hostname !== hostname()) {
     if (await remoteLockIsStale(path, found.modifiedMs)) return;
     throw new TetraError(
       'JOB_LOCKED',
-      `${output}: a job on host ${owner.hostname} (process ${owner.pid}, ${since}) is writing this output: it refreshes ${path}; wait for it to end (a lock left unrefreshed for ${REMOTE_STALE_MS / 1000} s is taken over)`,
+      `${output}: a ${role.holder} on host ${owner.hostname} (process ${owner.pid}, ${since}) is ${role.doing}: it refreshes ${path}; wait for it to end (a lock left unrefreshed for ${REMOTE_STALE_MS / 1000} s is taken over)`,
       { file: output },
     );
   }
   if (isRunning(owner.pid, path)) {
     throw new TetraError(
       'JOB_LOCKED',
-      `${output}: another job is writing this output (process ${owner.pid}, ${since}); wait for it to end, or if process ${owner.pid} is not a Tetra job, delete ${path}`,
+      `${output}: another ${role.holder} is ${role.doing} (process ${owner.pid}, ${since}); wait for it to end, or if process ${owner.pid} is not a Tetra ${role.holder}, delete ${path}`,
       { file: output },
     );
   }

@@ -55,6 +55,8 @@ async function rangeRowsOf(path: string, chunkRows: number): Promise<number> {
 
 export class ParquetReader implements DatasetReader {
   readonly name: string;
+  /** A Parquet schema names every column. */
+  readonly columnsSampled = false;
   private bytesRead = 0;
   /** Per file, what its footer says of its size and columns; the full footer is read again when the file is read, so many files do not keep many footers in memory. */
   private readonly summaries = new Map<string, Promise<FileSummary>>();

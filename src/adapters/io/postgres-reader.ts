@@ -42,6 +42,8 @@ const QUOTED_QUERY_CHARS = 80;
  */
 export class PostgresReader implements DatasetReader {
   readonly name: string;
+  /** A table or query names every column. */
+  readonly columnsSampled = false;
   private readonly location: PostgresLocation;
   private readonly orderBy: readonly string[] | undefined;
   private readonly connection: PostgresConnectionOptions;

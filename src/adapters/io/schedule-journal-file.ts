@@ -2,6 +2,7 @@ import { readFile, rename } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { TetraError } from '../../core/index.ts';
 import { syncDirectory, writeDurably } from './job-files.ts';
+import { OutputLock } from './output-lock.ts';
 
 /** A scheduled run: the job and the fire time it runs for. */
 export interface JournalRun {
@@ -21,25 +22,29 @@ interface JournalText {
  * replaced atomically at each change. What it still lists when a scheduler
  * starts are runs cut short (a kill, a stop): the scheduler resumes them,
  * for the same fire time, so they continue from their last commit.
+ * One scheduler at a time uses a journal: the first read locks it (as an
+ * output is locked), so a second scheduler on it fails at start instead of
+ * overwriting the first one's notes or resuming runs that still run.
  */
 export class ScheduleJournalFile {
   private runs: JournalRun[] = [];
   /** Writes go one after another, each with the state as it is when it starts. */
   private writing: Promise<void> = Promise.resolve();
+  private lock?: OutputLock;
 
   constructor(readonly path: string) {}
 
-  /** The runs the file lists (none when it does not exist yet). */
+  /** Takes the journal for this process, then reads the runs it lists (none when it does not exist yet). */
   async running(): Promise<readonly JournalRun[]> {
-    let text: string;
+    this.lock ??= await OutputLock.acquire(this.path, { holder: 'scheduler', doing: 'using this journal' });
     try {
-      text = await readFile(this.path, 'utf8');
+      this.runs = await readJournal(this.path);
+      return [...this.runs];
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return (this.runs = []);
-      throw new TetraError('CONFIG_INVALID', `${this.path}: the schedule journal cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, { file: this.path, cause: error });
+      // A scheduler that cannot start must not keep others off the journal.
+      await this.close();
+      throw error;
     }
-    this.runs = parseJournal(this.path, text);
-    return [...this.runs];
   }
 
   started(run: JournalRun): Promise<void> {
@@ -50,6 +55,13 @@ export class ScheduleJournalFile {
   ended(run: JournalRun): Promise<void> {
     this.runs = this.runs.filter((r) => !same(r, run));
     return this.save();
+  }
+
+  /** Waits for the last write, then lets another scheduler take the journal. */
+  async close(): Promise<void> {
+    await this.writing;
+    await this.lock?.release();
+    this.lock = undefined;
   }
 
   private save(): Promise<void> {
@@ -69,6 +81,17 @@ export class ScheduleJournalFile {
       throw new TetraError('OUTPUT_FAILED', `${this.path}: the schedule journal cannot be written (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, { file: this.path, cause: error });
     }
   }
+}
+
+async function readJournal(path: string): Promise<JournalRun[]> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw new TetraError('CONFIG_INVALID', `${path}: the schedule journal cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, { file: path, cause: error });
+  }
+  return parseJournal(path, text);
 }
 
 function parseJournal(path: string, text: string): JournalRun[] {

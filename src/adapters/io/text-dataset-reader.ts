@@ -28,6 +28,8 @@ export class TextDatasetReader implements DatasetReader {
   readonly name: string;
   private bytesRead = 0;
   private header?: readonly DatasetColumn[];
+  /** The JSON Lines sample stopped at its limit: records after it were not seen. */
+  private sampleCut = false;
   /** Stdin can be read once: what `columns()` read of it is replayed to `read()`. */
   private stdin?: { readonly iterator: AsyncIterator<Buffer>; readonly head: Buffer[] };
   private capturing = false;
@@ -41,9 +43,9 @@ export class TextDatasetReader implements DatasetReader {
     return this.bytesRead;
   }
 
-  /** JSON Lines columns come from a sample of the records (see jsonColumns). */
+  /** JSON Lines columns come from a sample of the records (see jsonColumns); a sample that reached the end saw every key. */
   get columnsSampled(): boolean {
-    return this.options.format !== 'csv';
+    return this.sampleCut;
   }
 
   async columns(): Promise<readonly DatasetColumn[]> {
@@ -81,7 +83,10 @@ export class TextDatasetReader implements DatasetReader {
         for (const record of batch.records) {
           types.add(record);
           // Returned as soon as the last sampled record is in: a pipe need not send one more.
-          if (++sampled >= limit) return types.columns();
+          if (++sampled >= limit) {
+            this.sampleCut = true;
+            return types.columns();
+          }
         }
       }
     }

@@ -27,8 +27,15 @@ export async function scheduleCommand(options: ScheduleOptions): Promise<void> {
   const jobs = scheduledJobs(config, logger);
   if (jobs.length === 0) throw new TetraError('CONFIG_INVALID', 'tetra.yaml declares no job with a schedule; nothing to run', { path: 'jobs' });
   const scheduler = new JobScheduler({ jobs, logger, registry, journal: new ScheduleJournalFile(config.schedule.journal) });
-  const server = options.port === undefined ? undefined : await serveMetrics(registry, options.port, options.host ?? config.server.host);
+  // Started first: a journal that cannot be read (or another scheduler's) must end the process, not leave a metrics server up.
   await scheduler.start();
+  let server: Server | undefined;
+  try {
+    server = options.port === undefined ? undefined : await serveMetrics(registry, options.port, options.host ?? config.server.host);
+  } catch (error) {
+    await scheduler.stop();
+    throw error;
+  }
   for (const status of scheduler.status()) logger.info({ job: status.name, schedule: status.schedule, next: status.nextFireTime }, `job ${status.name} scheduled`);
   await untilSignal();
   logger.info('stopping: running jobs end at their next chunk');

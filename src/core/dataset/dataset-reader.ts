@@ -69,10 +69,11 @@ export interface DatasetReader {
   /** The columns, from the header, schema or query, before any row is read. */
   columns(): Promise<readonly DatasetColumn[]>;
   /**
-   * True when columns() was learnt from the first rows (JSON Lines, whose
-   * records need not share keys): a later row may hold a key it does not name.
+   * True when columns() was learnt from the first rows and more may follow
+   * (JSON Lines, whose records need not share keys): a later row may hold a
+   * key it does not name. Known once columns() has resolved.
    */
-  readonly columnsSampled?: boolean;
+  readonly columnsSampled: boolean;
   size(): Promise<DatasetSize>;
   /** Counts the rows (may read the whole input; used to split it into row ranges). */
   countRows(signal?: AbortSignal): Promise<number>;

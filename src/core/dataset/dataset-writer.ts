@@ -17,23 +17,23 @@ export interface OutputChunk {
 }
 
 /**
- * What a job has durably done. Written together with each chunk, read back
- * to resume after the last committed chunk. JSON-serialisable.
- */
-/**
  * A record key outside the output's columns although the job keeps every
  * input column: the columns of a JSON Lines input are learnt from its first
  * records, and the output's columns are fixed before a later record can
- * bring another key. Named where it was first met.
+ * bring another key. Named where the first output row held it.
  */
 export interface KeyNotKept {
   readonly name: string;
-  /** The input row (1-based, as in rejects) that first held it. */
+  /** The first input row (1-based, as in rejects) with an output row that held it. */
   readonly row: number;
   readonly source: string;
   readonly line?: number;
 }
 
+/**
+ * What a job has durably done. Written together with each chunk, read back
+ * to resume after the last committed chunk. JSON-serialisable.
+ */
 export interface JobManifest {
   readonly format: 'tetra-batch-manifest/1';
   /** A digest of what the job computes (model, version, input, options): a resume must match it. */
@@ -51,6 +51,8 @@ export interface JobManifest {
   readonly rejectsName?: string;
   /** Keys of records that a job keeping every column could not keep (see KeyNotKept), in the order first met. */
   readonly keysNotKept?: readonly KeyNotKept[];
+  /** More keys were not kept than keysNotKept names. */
+  readonly moreKeysNotKept?: boolean;
   /** The writer's own resume state (a byte offset, Parquet row groups); filled in by the writer. */
   readonly writer?: unknown;
   readonly finished: boolean;

@@ -7,7 +7,7 @@ import {
 import { jobFingerprint } from './job-fingerprint.ts';
 import { plainKindsOf } from './plain-kinds.ts';
 import type { BatchSummary, JobStatus } from './job-summary.ts';
-import { chunkRows, keptColumns, outputColumns } from './output-rows.ts';
+import { KEYS_NOT_KEPT_NAMED, chunkRows, keptColumns, outputColumns } from './output-rows.ts';
 import { describeLimit, rejectsExceeded, type RejectLimit } from './reject-limit.ts';
 
 export interface BatchJobSpec {
@@ -135,6 +135,10 @@ class BatchRun {
   /** Keys not kept, as committed and as met since (names, for telling each once). */
   private keysNotKept: KeyNotKept[] = [];
   private readonly keyNames = new Set<string>();
+  /** More keys were not kept than are named (see KEYS_NOT_KEPT_NAMED). */
+  private moreKeysNotKept = false;
+  /** Columns named to keep that the input's sampled first records lack. */
+  private keptNotSampled: string[] = [];
 
   constructor(private readonly spec: BatchJobSpec) {}
 
@@ -149,6 +153,7 @@ class BatchRun {
     const sampled = spec.reader.columnsSampled === true;
     this.kept = keptColumns(spec.keepColumns, input, spec.reader.name, sampled);
     this.watchKeys = sampled && spec.keepColumns === 'all';
+    this.keptNotSampled = this.kept.filter((column) => !input.some((c) => c.name === column.name)).map((c) => c.name);
     for (const column of this.kept) {
       if (!input.some((c) => c.name === column.name)) spec.onWarning?.(`column "${column.name}" to keep is in none of the first records of ${spec.reader.name}, which gave its columns: it is kept untyped, empty in rows without it`);
     }
@@ -163,6 +168,7 @@ class BatchRun {
     if (previous?.finished) {
       this.manifest = previous;
       this.keysNotKept = [...(previous.keysNotKept ?? [])];
+      this.moreKeysNotKept = previous.moreKeysNotKept === true;
       return this.summary('already-done');
     }
     // Durably, before the first row is scored: a forced run killed before its first commit must not leave the earlier job looking done.
@@ -181,6 +187,7 @@ class BatchRun {
     await spec.rejects.open(resume?.rejectsBytes);
     if (resume) {
       this.keysNotKept = [...(resume.keysNotKept ?? [])];
+      this.moreKeysNotKept = resume.moreKeysNotKept === true;
       for (const key of this.keysNotKept) this.keyNames.add(key.name);
       this.columns = resume.columns;
       await spec.writer.open(resume.columns, resume);
@@ -249,7 +256,12 @@ class BatchRun {
 
   /** Tells of a key the output cannot keep the first time it is met (the manifest keeps it with the next commit). */
   private keyNotKept(key: KeyNotKept): void {
-    if (this.keyNames.has(key.name)) return;
+    if (this.keyNames.has(key.name) || this.moreKeysNotKept) return;
+    if (this.keysNotKept.length >= KEYS_NOT_KEPT_NAMED) {
+      this.moreKeysNotKept = true;
+      this.spec.onWarning?.(`more keys are not written than the ${KEYS_NOT_KEPT_NAMED} named; no more are named`);
+      return;
+    }
     this.keyNames.add(key.name);
     this.keysNotKept.push(key);
     this.spec.onWarning?.(`key "${key.name}" first met in row ${key.row} (${key.source}${key.line !== undefined ? ` line ${key.line}` : ''}) is not written: the output's columns come from the input's first records; to keep it, list the columns to keep, it among them, in --keep-columns (keep_columns in tetra.yaml)`);
@@ -270,6 +282,7 @@ class BatchRun {
       ...m, rowsIn: m.rowsIn + held.rowsIn, rowsOut: m.rowsOut + held.rowsOut, rejected: m.rejected + held.rejected,
       chunks: m.chunks + held.chunks, updatedAt: new Date().toISOString(),
       ...(this.keysNotKept.length > 0 ? { keysNotKept: [...this.keysNotKept] } : {}),
+      ...(this.moreKeysNotKept ? { moreKeysNotKept: true } : {}),
     };
     // Until the first prediction fixes the output's columns nothing is durable: a rerun redoes these rows.
     if (this.columns) next = await spec.writer.commit(this.outputChunk(held), { ...next, rejectsBytes: await spec.rejects.sync() });
@@ -330,6 +343,8 @@ class BatchRun {
       seconds, rowsPerSecond: seconds > 0 ? rowsThisRun / seconds : 0,
       startedAt: this.startedAt.toISOString(), finishedAt: new Date().toISOString(),
       ...(this.keysNotKept.length > 0 ? { keysNotKept: this.keysNotKept } : {}),
+      ...(this.moreKeysNotKept ? { moreKeysNotKept: true } : {}),
+      ...(this.keptNotSampled.length > 0 ? { keptNotSampled: this.keptNotSampled } : {}),
       ...(error ? { error: { code: error.code, message: error.message } } : {}),
     };
   }

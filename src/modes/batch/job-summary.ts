@@ -32,6 +32,10 @@ export interface BatchSummary {
   readonly finishedAt: string;
   /** Record keys the output could not keep although every column was asked for (JSON Lines keys first met after the sample). */
   readonly keysNotKept?: readonly KeyNotKept[];
+  /** More keys were not kept than keysNotKept names. */
+  readonly moreKeysNotKept?: boolean;
+  /** Columns named to keep that the input's sampled first records lack: kept untyped, empty in rows without them. */
+  readonly keptNotSampled?: readonly string[];
   readonly error?: { readonly code: string; readonly message: string };
 }
 
@@ -44,7 +48,8 @@ export function formatSummary(s: BatchSummary): string {
     `  rows     ${s.rowsIn} in, ${s.rowsOut} out, ${s.rejected} rejected${s.rejected > 0 ? ` (see ${s.rejects})` : ''}`,
     `  time     ${s.seconds.toFixed(1)} s, ${Math.round(s.rowsPerSecond)} rows/s`,
   ];
-  if (s.keysNotKept) lines.push(`  not kept ${s.keysNotKept.map((k) => `"${k.name}" (from row ${k.row})`).join(', ')}: keys met after the columns were fixed`);
+  if (s.keysNotKept) lines.push(`  not kept ${s.keysNotKept.map((k) => `"${k.name}" (from row ${k.row})`).join(', ')}${s.moreKeysNotKept ? ' and more' : ''}: keys met after the columns were fixed`);
+  if (s.keptNotSampled) lines.push(`  unseen   ${s.keptNotSampled.map((name) => `"${name}"`).join(', ')}: columns to keep that the first records lack`);
   if (s.error) lines.push(`  error    ${s.error.message} [${s.error.code}]`);
   return lines.join('\n') + '\n';
 }

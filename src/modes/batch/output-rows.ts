@@ -69,7 +69,10 @@ export function chunkRows(chunk: RowChunk, result: InferResult, kept: readonly D
   return watchKeys ? { rows, rejects, keysNotKept: keysNotKept(chunk, result, kept) } : { rows, rejects };
 }
 
-/** The keys of scored rows outside `kept`, each once, with the first row that held it. */
+/** Keys not kept that a job names (stderr, summary, manifest); past them it only says there are more. */
+export const KEYS_NOT_KEPT_NAMED = 100;
+
+/** The keys of scored rows outside `kept`, each once, with the first row that held it: at most one more than a job names. */
 function keysNotKept(chunk: RowChunk, result: InferResult, kept: readonly DatasetColumn[]): KeyNotKept[] {
   const known = new Set(kept.map((c) => c.name));
   const found: KeyNotKept[] = [];
@@ -83,6 +86,8 @@ function keysNotKept(chunk: RowChunk, result: InferResult, kept: readonly Datase
       known.add(name);
       const line = chunk.lines?.[index];
       found.push({ name, row: chunk.firstRow + index + 1, source: chunk.source, ...(line !== undefined ? { line } : {}) });
+      // One more than the job names tells it there are more: sparse keys must not make a chunk's list as long as the chunk.
+      if (found.length > KEYS_NOT_KEPT_NAMED) return found;
     }
   }
   return found;

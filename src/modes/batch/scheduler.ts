@@ -34,6 +34,8 @@ export interface ScheduleJournal {
   /** Notes a run; one already noted (a resumed run) stays noted once. */
   started(run: ScheduledRun): Promise<void>;
   ended(run: ScheduledRun): Promise<void>;
+  /** Called once the scheduler has stopped and its runs have ended. */
+  close?(): Promise<void>;
 }
 
 /** Time and timers, injectable so tests can move time by hand. */
@@ -136,11 +138,18 @@ export class JobScheduler {
       this.armAll();
       return Promise.resolve();
     }
-    return this.journal.running().then((runs) => {
-      if (this.stopping) return;
-      this.armAll();
-      this.resume(runs);
-    });
+    return this.journal.running().then(
+      (runs) => {
+        if (this.stopping) return;
+        this.armAll();
+        this.resume(runs);
+      },
+      (error: unknown) => {
+        // Nothing was armed: a later start() may try again.
+        this.started = false;
+        throw error;
+      },
+    );
   }
 
   private armAll(): void {
@@ -211,6 +220,11 @@ export class JobScheduler {
     this.logger.info({ running }, running.length > 0 ? `scheduler stopping: aborting ${running.join(', ')} and waiting for them to end` : 'scheduler stopping');
     this.abort.abort(new TetraError('SHUTTING_DOWN', 'the scheduler is stopping'));
     await Promise.all(this.inflight);
+    try {
+      await this.journal?.close?.();
+    } catch (error) {
+      this.logger.error({ code: errorCode(error), err: error }, `the schedule journal was not closed: ${error instanceof Error ? error.message : String(error)}`);
+    }
     this.logger.info('scheduler stopped');
   }
 

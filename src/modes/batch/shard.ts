@@ -38,6 +38,10 @@ export class RowRangeShard implements DatasetReader {
     return this.inner.consumedBytes;
   }
 
+  get columnsSampled(): boolean {
+    return this.inner.columnsSampled;
+  }
+
   columns(): Promise<readonly DatasetColumn[]> {
     return this.inner.columns();
   }
@@ -96,6 +100,10 @@ export class KeyHashShard implements DatasetReader {
 
   get consumedBytes(): number | undefined {
     return this.inner.consumedBytes;
+  }
+
+  get columnsSampled(): boolean {
+    return this.inner.columnsSampled;
   }
 
   async columns(): Promise<readonly DatasetColumn[]> {

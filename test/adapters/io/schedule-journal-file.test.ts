@@ -17,8 +17,11 @@ test('schedule journal: runs noted as started and not ended are read back by a n
   await journal.started({ job: 'hourly', scheduledAt: at('2026-01-01T03:00:00Z') });
   await journal.started({ job: 'nightly', scheduledAt: at('2026-01-01T02:00:00Z') });
   await journal.ended({ job: 'hourly', scheduledAt: at('2026-01-01T03:00:00Z') });
-  assert.deepEqual(await new ScheduleJournalFile(path).running(), [{ job: 'nightly', scheduledAt: at('2026-01-01T02:00:00Z') }], 'noted once, the ended run gone');
-  assert.deepEqual(readdirSync(dir), ['journal.json'], 'no temporary file left');
+  await journal.close();
+  assert.deepEqual(readdirSync(dir), ['journal.json'], 'no temporary file left, the lock released');
+  const again = new ScheduleJournalFile(path);
+  assert.deepEqual(await again.running(), [{ job: 'nightly', scheduledAt: at('2026-01-01T02:00:00Z') }], 'noted once, the ended run gone');
+  await again.close();
 });
 
 test('schedule journal: changes made together are written in order, the file ends with the last state', async () => {
@@ -47,4 +50,16 @@ test('schedule journal: a file that is not one fails with CONFIG_INVALID naming 
 test('schedule journal: a file that cannot be written fails with OUTPUT_FAILED naming it', async () => {
   const journal = new ScheduleJournalFile(join(tempDir(), 'missing-folder', 'journal.json'));
   await assert.rejects(journal.started({ job: 'a', scheduledAt: at('2026-01-01T00:00:00Z') }), (e: unknown) => TetraError.is(e) && e.code === 'OUTPUT_FAILED' && /missing-folder\/journal\.json: the schedule journal cannot be written \(ENOENT\)/.test(e.message));
+});
+
+test('schedule journal: one scheduler at a time: a second one is refused while the first holds it, and may take it once closed', async () => {
+  const path = join(tempDir(), 'journal.json');
+  const first = new ScheduleJournalFile(path);
+  await first.running();
+  await first.started({ job: 'nightly', scheduledAt: at('2026-01-01T02:00:00Z') });
+  const second = new ScheduleJournalFile(path);
+  await assert.rejects(second.running(), (e: unknown) => TetraError.is(e) && e.code === 'JOB_LOCKED' && /another scheduler is using this journal \(process \d+/.test(e.message));
+  await first.close();
+  assert.deepEqual(await second.running(), [{ job: 'nightly', scheduledAt: at('2026-01-01T02:00:00Z') }]);
+  await second.close();
 });

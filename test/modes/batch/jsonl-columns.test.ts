@@ -98,6 +98,7 @@ test('JSON Lines: a column named to keep that the sample never saw is kept, with
   assert.equal(run.code, 0, run.stderr);
   assert.match(run.stderr, /column "late" to keep is in none of the first records/);
   assert.doesNotMatch(run.stderr, /is not written/);
+  assert.deepEqual((JSON.parse(readFileSync(`${output}.summary.json`, 'utf8')) as { keptNotSampled?: unknown }).keptNotSampled, ['late']);
   const lines = readFileSync(output, 'utf8').trim().split('\n');
   assert.equal(lines[0], 'id,late,fraud_probability,label');
   assert.deepEqual(lines.slice(row - 1, row + 2).map((l) => l.split(',').slice(0, 2).join(',')), [`${row - 2},`, `${row - 1},kept?`, `${row},`]);
@@ -108,4 +109,45 @@ test('JSON Lines: a column named to keep that the sample never saw is kept, with
   const wrong = await batch('--input', csv, '--output', join(dir, 'csv-out.csv'), '--keep-columns', 'id,late');
   assert.equal(wrong.code, 1);
   assert.match(wrong.stderr, /no column "late" to keep/);
+});
+
+test('JSON Lines read to its end by the sample: a column to keep that no record has is an error, as for CSV', async () => {
+  const dir = tempDir();
+  const input = join(dir, 'small.jsonl');
+  writeFileSync(input, `${JSON.stringify({ id: 1, ...FEATURES })}\n${JSON.stringify({ id: 2, ...FEATURES })}\n`);
+  const run = await batch('--input', input, '--output', join(dir, 'out.csv'), '--keep-columns', 'id,idd');
+  assert.equal(run.code, 1);
+  assert.match(run.stderr, /no column "idd" to keep/);
+});
+
+for (const shard of [['--shard', '1/2'], ['--shard', '0/1', '--shard-key', 'id']]) {
+  test(`JSON Lines split into shards (${shard.join(' ')}): keys after the sample are still named, named columns still kept`, async () => {
+    const dir = tempDir();
+    const input = join(dir, 'late.jsonl');
+    const row = writeLateKey(input);
+    const all = await batch('--input', input, '--output', join(dir, 'all.csv'), '--keep-columns', 'all', ...shard);
+    assert.equal(all.code, 0, all.stderr);
+    assert.match(all.stderr, /key "late" first met in row \d+ \(.* line \d+\) is not written/);
+    const named = await batch('--input', input, '--output', join(dir, 'named.csv'), '--keep-columns', 'id,late', ...shard);
+    assert.equal(named.code, 0, named.stderr);
+    assert.ok(readFileSync(join(dir, 'named.csv'), 'utf8').includes(`${row - 1},kept?,`));
+  });
+}
+
+test('JSON Lines with many keys after the sample: the first 100 are named, then one line says there are more', async () => {
+  const dir = tempDir();
+  const input = join(dir, 'sparse.jsonl');
+  const sparse = Object.fromEntries(Array.from({ length: 150 }, (_, i) => [`sku_${i}`, 1]));
+  const lines = Array.from({ length: JSONL_SAMPLE_ROWS }, (_, i) => JSON.stringify({ id: i, ...FEATURES }));
+  writeFileSync(input, [...lines, JSON.stringify({ id: 'x', ...FEATURES, ...sparse })].join('\n') + '\n');
+  const output = join(dir, 'out.jsonl');
+  const run = await batch('--input', input, '--output', output, '--keep-columns', 'all');
+  assert.equal(run.code, 0, run.stderr);
+  assert.equal(run.stderr.match(/is not written/g)?.length, 100);
+  assert.match(run.stderr, /more keys are not written than the 100 named/);
+  const summary = JSON.parse(readFileSync(`${output}.summary.json`, 'utf8')) as { keysNotKept: { name: string }[]; moreKeysNotKept?: boolean };
+  assert.equal(summary.keysNotKept.length, 100);
+  assert.equal(summary.keysNotKept[99]?.name, 'sku_99');
+  assert.equal(summary.moreKeysNotKept, true);
+  assert.match(run.stderr, /"sku_99" \(from row 10001\) and more: keys met after/);
 });

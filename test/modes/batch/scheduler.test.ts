@@ -422,3 +422,21 @@ test('a journal that cannot be written does not stop a run: the failure is logge
   assert.ok(lines.some((l) => l.level === 50 && l.code === 'ENOSPC' && /schedule journal was not updated: disk full/.test(l.msg)));
   await scheduler.stop();
 });
+
+test('a start() whose journal cannot be read arms nothing and rejects; a later start() tries again', async () => {
+  const journal = new MemoryJournal();
+  let reads = 0;
+  journal.running = async () => {
+    if (reads++ === 0) throw new TetraError('CONFIG_INVALID', 'journal.json: not a Tetra schedule journal');
+    return [];
+  };
+  const runs: string[] = [];
+  const job: ScheduledJob = { name: 'nightly', schedule: '* * * * *', run: async (_signal, at) => void runs.push(at.toISOString()) };
+  const { scheduler, clock } = harness([job], '2026-01-01T00:00:00Z', journal);
+  await assert.rejects(scheduler.start(), /not a Tetra schedule journal/);
+  assert.equal(clock.pending.length, 0);
+  await scheduler.start();
+  await clock.advanceTo('2026-01-01T00:01:00Z');
+  assert.deepEqual(runs, ['2026-01-01T00:01:00.000Z']);
+  await scheduler.stop();
+});
