@@ -36,7 +36,10 @@ export class ScheduleJournalFile {
 
   /** Takes the journal for this process, then reads the runs it lists (none when it does not exist yet). */
   async running(): Promise<readonly JournalRun[]> {
-    this.lock ??= await OutputLock.acquire(this.path, { holder: 'scheduler', doing: 'using this journal' });
+    this.lock ??= await OutputLock.acquire(this.path, { holder: 'scheduler', doing: 'using this journal' }).catch((error: unknown) => {
+      if (!TetraError.is(error) || error.code !== 'OUTPUT_FAILED') throw error;
+      throw new TetraError('CONFIG_INVALID', `${error.message}; set schedule.journal (TETRA_SCHEDULE__JOURNAL) to a file in a writable folder that outlives the process`, { file: this.path, path: 'schedule.journal', cause: error });
+    });
     try {
       this.runs = await readJournal(this.path);
       return [...this.runs];

@@ -76,20 +76,25 @@ export class TextDatasetReader implements DatasetReader {
    */
   private async jsonColumns(): Promise<DatasetColumn[]> {
     const types = new JsonColumnTypes();
-    const limit = this.paths[0] === '-' ? 1 : JSONL_SAMPLE_ROWS;
+    const stdin = this.paths[0] === '-';
+    const limit = stdin ? 1 : JSONL_SAMPLE_ROWS;
     let sampled = 0;
     for (const path of this.paths) {
       for await (const batch of this.batches(path, { chunkRows: Math.min(limit, SAMPLE_BATCH_ROWS) })) {
         for (const record of batch.records) {
+          // A file's sample is cut only if a record follows it; a file of exactly the sample's size was seen whole.
+          if (sampled === limit) return this.cutSample(types);
           types.add(record);
-          // Returned as soon as the last sampled record is in: a pipe need not send one more.
-          if (++sampled >= limit) {
-            this.sampleCut = true;
-            return types.columns();
-          }
+          // A pipe is not asked for one more record: it may not send one soon.
+          if (++sampled === limit && stdin) return this.cutSample(types);
         }
       }
     }
+    return types.columns();
+  }
+
+  private cutSample(types: JsonColumnTypes): DatasetColumn[] {
+    this.sampleCut = true;
     return types.columns();
   }
 

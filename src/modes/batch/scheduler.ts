@@ -112,6 +112,8 @@ export class JobScheduler {
   private readonly abort = new AbortController();
   private readonly inflight = new Set<Promise<void>>();
   private started = false;
+  /** The start under way (reading the journal): a stop waits for it before closing the journal. */
+  private starting: Promise<void> | undefined;
   private stopping: Promise<void> | undefined;
 
   constructor(options: JobSchedulerOptions) {
@@ -138,7 +140,7 @@ export class JobScheduler {
       this.armAll();
       return Promise.resolve();
     }
-    return this.journal.running().then(
+    this.starting = this.journal.running().then(
       (runs) => {
         if (this.stopping) return;
         this.armAll();
@@ -150,6 +152,7 @@ export class JobScheduler {
         throw error;
       },
     );
+    return this.starting;
   }
 
   private armAll(): void {
@@ -221,6 +224,8 @@ export class JobScheduler {
     this.abort.abort(new TetraError('SHUTTING_DOWN', 'the scheduler is stopping'));
     await Promise.all(this.inflight);
     try {
+      // A journal still being taken by start() is released only once taken.
+      await this.starting?.catch(() => undefined);
       await this.journal?.close?.();
     } catch (error) {
       this.logger.error({ code: errorCode(error), err: error }, `the schedule journal was not closed: ${error instanceof Error ? error.message : String(error)}`);

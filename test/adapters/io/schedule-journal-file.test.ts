@@ -63,3 +63,8 @@ test('schedule journal: one scheduler at a time: a second one is refused while t
   assert.deepEqual(await second.running(), [{ job: 'nightly', scheduledAt: at('2026-01-01T02:00:00Z') }]);
   await second.close();
 });
+
+test('schedule journal: a folder where it cannot be made fails the start with CONFIG_INVALID naming the setting', async () => {
+  const journal = new ScheduleJournalFile(join(tempDir(), 'missing-folder', 'journal.json'));
+  await assert.rejects(journal.running(), (e: unknown) => TetraError.is(e) && e.code === 'CONFIG_INVALID' && /cannot be created \(ENOENT\); set schedule\.journal \(TETRA_SCHEDULE__JOURNAL\) to a file in a writable folder/.test(e.message));
+});

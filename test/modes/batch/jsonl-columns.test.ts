@@ -151,3 +151,24 @@ test('JSON Lines with many keys after the sample: the first 100 are named, then 
   assert.equal(summary.moreKeysNotKept, true);
   assert.match(run.stderr, /"sku_99" \(from row 10001\) and more: keys met after/);
 });
+
+test('JSON Lines: the sample counts as cut only when a record follows it (a pipe: after its first record)', async () => {
+  const dir = tempDir();
+  const write = (name: string, records: number): string => {
+    const path = join(dir, name);
+    writeFileSync(path, Array.from({ length: records }, (_, i) => JSON.stringify({ id: i, ...FEATURES })).join('\n') + '\n');
+    return path;
+  };
+  const whole = new TextDatasetReader([write('whole.jsonl', JSONL_SAMPLE_ROWS)], { format: 'jsonl' });
+  await whole.columns();
+  assert.equal(whole.columnsSampled, false, 'exactly the sample: every record seen');
+  const more = new TextDatasetReader([write('more.jsonl', JSONL_SAMPLE_ROWS + 1)], { format: 'jsonl' });
+  await more.columns();
+  assert.equal(more.columnsSampled, true);
+  const stdin = new PassThrough();
+  stdin.write(`${JSON.stringify({ id: 1, ...FEATURES })}\n`);
+  const pipe = new TextDatasetReader(['-'], { format: 'jsonl', stdin });
+  await pipe.columns();
+  assert.equal(pipe.columnsSampled, true);
+  stdin.end();
+});

@@ -440,3 +440,27 @@ test('a start() whose journal cannot be read arms nothing and rejects; a later s
   assert.deepEqual(runs, ['2026-01-01T00:01:00.000Z']);
   await scheduler.stop();
 });
+
+test('a stop() while start() still reads the journal closes the journal only once it is taken, and arms nothing', async () => {
+  const journal = new MemoryJournal();
+  const events: string[] = [];
+  let taken: (runs: ScheduledRun[]) => void = () => undefined;
+  journal.running = () => new Promise((resolve) => (taken = (runs) => {
+    events.push('taken');
+    resolve(runs);
+  }));
+  journal.close = async () => void events.push('closed');
+  const runs: string[] = [];
+  const job: ScheduledJob = { name: 'nightly', schedule: '* * * * *', run: async (_signal, at) => void runs.push(at.toISOString()) };
+  const { scheduler, clock } = harness([job], '2026-01-01T00:00:00Z', journal);
+  const starting = scheduler.start();
+  const stopping = scheduler.stop();
+  await settle();
+  assert.deepEqual(events, [], 'not closed while still being taken');
+  taken([{ job: 'nightly', scheduledAt: new Date('2025-12-31T23:59:00Z') }]);
+  await starting;
+  await stopping;
+  assert.deepEqual(events, ['taken', 'closed']);
+  await clock.advanceTo('2026-01-01T00:05:00Z');
+  assert.deepEqual(runs, [], 'nothing armed, nothing resumed after the stop');
+});
