@@ -330,6 +330,7 @@ test('real time: a 1-second schedule fires repeatedly on whole seconds and never
 class MemoryJournal implements ScheduleJournal {
   runs: ScheduledRun[] = [];
   failWrites = false;
+  close = async (): Promise<void> => undefined;
 
   get listed(): string[] {
     return this.runs.map((r) => `${r.job}@${r.scheduledAt.toISOString()}`);
