@@ -9,10 +9,11 @@ export interface CliResult {
 }
 
 /** Runs the `tetra` command (from source, through tsx) in a child process. */
-export function runCli(args: readonly string[], options: { stdin?: string; cwd?: string } = {}): Promise<CliResult> {
+export function runCli(args: readonly string[], options: { stdin?: string; cwd?: string; env?: Readonly<Record<string, string>> } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'src', 'cli', 'bin.ts'), ...args], {
       cwd: options.cwd ?? PROJECT_ROOT,
+      env: { ...process.env, ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';
