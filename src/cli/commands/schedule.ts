@@ -36,7 +36,6 @@ export async function scheduleCommand(options: ScheduleOptions): Promise<void> {
     await scheduler.stop();
     throw error;
   }
-  for (const status of scheduler.status()) logger.info({ job: status.name, schedule: status.schedule, next: status.nextFireTime }, `job ${status.name} scheduled`);
   await untilSignal();
   logger.info('stopping: running jobs end at their next chunk');
   await scheduler.stop();

@@ -150,12 +150,12 @@ class BatchRun {
     this.meta = meta;
     const input = await spec.reader.columns();
     checkFeatures(meta, input, spec.reader.name);
-    const sampled = spec.reader.columnsSampled === true;
+    const sampled = spec.reader.columnsSampled;
     this.kept = keptColumns(spec.keepColumns, input, spec.reader.name, sampled);
     this.watchKeys = sampled && spec.keepColumns === 'all';
     this.keptNotSampled = this.kept.filter((column) => !input.some((c) => c.name === column.name)).map((c) => c.name);
-    for (const column of this.kept) {
-      if (!input.some((c) => c.name === column.name)) spec.onWarning?.(`column "${column.name}" to keep is in none of the first records of ${spec.reader.name}, which gave its columns: it is kept untyped, empty in rows without it`);
+    for (const name of this.keptNotSampled) {
+      spec.onWarning?.(`column "${name}" to keep is in none of the first records of ${spec.reader.name}, which gave its columns: it is kept untyped, empty in rows without it`);
     }
     const fingerprint = jobFingerprint({
       model: meta.name, version: meta.version, artifact: meta.artifact, input: spec.reader.name, columns: input.map((c) => c.name),
@@ -167,8 +167,7 @@ class BatchRun {
     }
     if (previous?.finished) {
       this.manifest = previous;
-      this.keysNotKept = [...(previous.keysNotKept ?? [])];
-      this.moreKeysNotKept = previous.moreKeysNotKept === true;
+      this.restoreKeysNotKept(previous);
       return this.summary('already-done');
     }
     // Durably, before the first row is scored: a forced run killed before its first commit must not leave the earlier job looking done.
@@ -186,9 +185,7 @@ class BatchRun {
     }
     await spec.rejects.open(resume?.rejectsBytes);
     if (resume) {
-      this.keysNotKept = [...(resume.keysNotKept ?? [])];
-      this.moreKeysNotKept = resume.moreKeysNotKept === true;
-      for (const key of this.keysNotKept) this.keyNames.add(key.name);
+      this.restoreKeysNotKept(resume);
       this.columns = resume.columns;
       await spec.writer.open(resume.columns, resume);
       this.resumedAtRow = resume.rowsIn;
@@ -252,6 +249,13 @@ class BatchRun {
     if (rowsOut > 0) holdRows(held, scored, (this.columns as readonly OutputColumn[]).length);
     this.report();
     if (held.rowsIn >= (this.spec.commitRows ?? this.spec.chunkRows)) await this.commit();
+  }
+
+  /** The keys an earlier run of this job could not keep: told again in the summary, not again as met. */
+  private restoreKeysNotKept(manifest: JobManifest): void {
+    this.keysNotKept = [...(manifest.keysNotKept ?? [])];
+    this.moreKeysNotKept = manifest.moreKeysNotKept === true;
+    for (const key of this.keysNotKept) this.keyNames.add(key.name);
   }
 
   /** Tells of a key the output cannot keep the first time it is met (the manifest keeps it with the next commit). */
