@@ -9,7 +9,9 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { readParquetRange } from '../adapters/io/parquet-reader.ts';
 import { decodeTextPiece } from '../adapters/io/text-piece-decoder.ts';
 import { columnarBuffers, columnarOf } from '../core/index.ts';
-import { scoreChunk, serializeError, type ScoredRows, type ScoringPlan, type WorkerReply } from '../modes/batch/index.ts';
+// From the modules themselves: the batch mode's index also holds the scheduler, whose metrics a thread never keeps.
+import { scoreChunk, type ScoredRows, type ScoringPlan } from '../modes/batch/batch-job.ts';
+import { serializeError, type WorkerReply } from '../modes/batch/worker-pool.ts';
 import type { BatchWorkerData, PieceRequest, PieceResult, WorkerPlan } from './batch-threads.ts';
 import { openModel, type OpenedModel } from './open-model.ts';
 

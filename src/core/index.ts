@@ -11,9 +11,7 @@ export { modelConfigSchema, featureSchema, type ModelConfigFile, type FeatureCon
 export { onlineFeaturesSchema, DEFAULT_LOOKUP_TIMEOUT_MS, type OnlineFeaturesConfig } from './config/online-features-config.ts';
 export { loadModelConfig, parseModelConfig } from './config/load-model-config.ts';
 export { configError, formatPath } from './config/config-error.ts';
-export { Telemetry, type Outcome } from './telemetry/telemetry.ts';
-export { HotCounter, type CounterChild } from './telemetry/hot-counter.ts';
-export { HotHistogram, type HistogramChild } from './telemetry/hot-histogram.ts';
+// Telemetry (prom-client, pino) is imported from './telemetry/index.ts' by those that keep metrics.
 export { tetraConfigSchema, type TetraConfig } from './config/server-config.ts';
 export { batchJobSchema, type BatchJobConfig } from './config/batch-job-config.ts';
 export { sagemakerSchema, type SagemakerConfig, type BatchStrategy } from './config/sagemaker-config.ts';

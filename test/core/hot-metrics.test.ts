@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Counter, Histogram, Registry, type OpenMetricsContentType } from 'prom-client';
-import { HotCounter, HotHistogram } from '../../src/core/index.ts';
+import { HotCounter, HotHistogram } from '../../src/core/telemetry/index.ts';
 
 const BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5];
 

@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { pino } from 'pino';
+import { Telemetry } from '../../src/core/telemetry/index.ts';
 import {
   InferenceService,
   MemoryFeatureStore,
-  Telemetry,
   TetraError,
   httpStatusOf,
   type ErrorCode,

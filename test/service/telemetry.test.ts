@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { InferenceService, ModelRepository, Telemetry } from '../../src/core/index.ts';
+import { InferenceService, ModelRepository } from '../../src/core/index.ts';
+import { Telemetry } from '../../src/core/telemetry/index.ts';
 import { allRuntimes } from '../../src/cli/runtimes.ts';
 import { PROJECT_ROOT } from '../helpers/fixtures.ts';
 

@@ -1,6 +1,6 @@
 import type { FastifyInstance, onResponseHookHandler } from 'fastify';
 import { Gauge, type Registry } from 'prom-client';
-import { HotCounter, HotHistogram, type CounterChild } from '../../core/index.ts';
+import { HotCounter, HotHistogram, type CounterChild } from '../../core/telemetry/index.ts';
 
 /**
  * HTTP-level metrics: requests by route and status, duration, requests in

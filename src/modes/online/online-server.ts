@@ -1,6 +1,7 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { TetraError, type InferenceService, type ModelRepository, type Telemetry, type TetraConfig } from '../../core/index.ts';
+import { TetraError, type InferenceService, type ModelRepository, type TetraConfig } from '../../core/index.ts';
+import type { Telemetry } from '../../core/telemetry/index.ts';
 import { AccessLog } from './access-log.ts';
 import { apiKeys } from './api-keys.ts';
 import { cors } from './cors.ts';

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { Telemetry } from '../../../core/index.ts';
+import type { Telemetry } from '../../../core/telemetry/index.ts';
 import { openApiDocument } from '../openapi.ts';
 
 /** Prometheus metrics and the OpenAPI document. */
