@@ -84,8 +84,11 @@ export async function runBatch(options: BatchOptions, signal?: AbortSignal): Pro
   });
   const stamps = await inputStamps(files);
   const reader = await openInput({ input: options.input, format: options.inputFormat, delimiter: options.delimiter, shard, shardKey: options.shardKey, own, files });
+  const writer = openOutput({ output: options.output, format: options.outputFormat, delimiter: options.delimiter, ifExists: options.ifExists ?? (options.force ? 'replace' : undefined) });
+  // An output another job is writing refuses this one before any thread starts: the job asks for the lock again and is told so.
+  const lockTaken = await writer.lock().then(() => true, () => false);
   // Started before this thread loads the model, so the threads load their code meanwhile.
-  const parallel = parallelScoring(reader, options);
+  const parallel = lockTaken ? parallelScoring(reader, options) : undefined;
   const progress = new ProgressReporter(process.stderr, options.progress ?? (options.job && !process.stderr.isTTY ? 'log' : undefined));
   let repository: ModelRepository | undefined;
   let summary: BatchSummary;
@@ -96,7 +99,7 @@ export async function runBatch(options: BatchOptions, signal?: AbortSignal): Pro
     const model = await modelDigest(repository, name, options.version);
     summary = await runBatchJob({
       service, model: name, version: options.version, reader, parallel,
-      writer: openOutput({ output: options.output, format: options.outputFormat, delimiter: options.delimiter, ifExists: options.ifExists ?? (options.force ? 'replace' : undefined) }),
+      writer,
       rejects: openRejects(options.output, options.rejects),
       chunkRows: options.chunkRows ?? DEFAULT_CHUNK_ROWS,
       commitRows: options.commitRows ?? DEFAULT_COMMIT_ROWS,
@@ -110,8 +113,8 @@ export async function runBatch(options: BatchOptions, signal?: AbortSignal): Pro
     });
   } finally {
     progress.done();
-    // The job closes them once it runs; a model that fails to load must not leave the threads running.
-    await Promise.allSettled([parallel?.close(), reader.close()]);
+    // The job closes them once it runs; a model that fails to load must leave neither threads running nor the output locked.
+    await Promise.allSettled([parallel?.close(), reader.close(), writer.close()]);
     await repository?.close();
   }
   // A job refused by another's lock never owned the output: the summary beside it is the other job's to write.

@@ -1,0 +1,41 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { lockPathFor } from '../../src/adapters/io/job-files.ts';
+import { OutputLock } from '../../src/adapters/io/output-lock.ts';
+import { runBatch } from '../../src/cli/commands/batch.ts';
+import { TetraError } from '../../src/core/index.ts';
+import { jsModel, writeRepo } from '../helpers/js-model-repo.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
+
+function job() {
+  const repo = writeRepo({ m: { versions: { 1: jsModel('x * 2') } } });
+  const dir = tempDir();
+  const input = join(dir, 'x.csv');
+  writeFileSync(input, `x\n${Array.from({ length: 20 }, (_, i) => i).join('\n')}\n`);
+  return { repo, input, output: join(dir, 'out.csv') };
+}
+
+test('a batch run whose model fails to load leaves its output unlocked: the next run in the same process (tetra schedule) writes it', async () => {
+  const { repo, input, output } = job();
+  await assert.rejects(runBatch({ model: 'missing', repo, input, output, progress: 'none' }), (e: unknown) => TetraError.is(e) && /missing/.test(e.message));
+  assert.equal(existsSync(lockPathFor(output)), false, 'no lock file left');
+  const summary = await runBatch({ model: 'm', repo, input, output, progress: 'none' });
+  assert.equal(summary.status, 'succeeded', JSON.stringify(summary.error));
+  assert.equal(readFileSync(output, 'utf8').trim().split('\n').length, 21);
+});
+
+test('a batch run refused by another job\'s lock fails with JOB_LOCKED and leaves that lock alone', async () => {
+  const { repo, input, output } = job();
+  const other = await OutputLock.acquire(output);
+  try {
+    const summary = await runBatch({ model: 'm', repo, input, output, progress: 'none' });
+    assert.equal(summary.status, 'failed');
+    assert.equal(summary.error?.code, 'JOB_LOCKED');
+    assert.ok(existsSync(lockPathFor(output)), 'the other job still holds its lock');
+    assert.equal(existsSync(output), false);
+  } finally {
+    await other.release();
+  }
+});
