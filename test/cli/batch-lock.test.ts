@@ -39,3 +39,20 @@ test('a batch run refused by another job\'s lock fails with JOB_LOCKED and leave
     await other.release();
   }
 });
+
+test('a job handed its lock\'s answer does not ask the writer again (a refused lock is not waited for twice)', async () => {
+  const { runBatchJob } = await import('../../src/modes/batch/index.ts');
+  let asked = 0;
+  const closed: string[] = [];
+  const writer = { name: 'out.csv', resumable: true, lock: async () => void asked++, close: async () => void closed.push('writer') };
+  const refused = Promise.reject(new TetraError('JOB_LOCKED', 'out.csv: another job is writing this output'));
+  refused.catch(() => undefined);
+  const summary = await runBatchJob({
+    service: {} as never, model: 'm', reader: { name: 'in.csv', close: async () => void closed.push('reader') } as never,
+    writer: writer as never, lock: refused, rejects: { name: 'out.csv.rejects.jsonl', close: async () => void closed.push('rejects') } as never, chunkRows: 10,
+  });
+  assert.equal(summary.status, 'failed');
+  assert.equal(summary.error?.code, 'JOB_LOCKED');
+  assert.equal(asked, 0);
+  assert.deepEqual(closed.sort(), ['reader', 'rejects', 'writer']);
+});

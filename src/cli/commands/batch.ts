@@ -85,21 +85,22 @@ export async function runBatch(options: BatchOptions, signal?: AbortSignal): Pro
   const stamps = await inputStamps(files);
   const reader = await openInput({ input: options.input, format: options.inputFormat, delimiter: options.delimiter, shard, shardKey: options.shardKey, own, files });
   const writer = openOutput({ output: options.output, format: options.outputFormat, delimiter: options.delimiter, ifExists: options.ifExists ?? (options.force ? 'replace' : undefined) });
-  // An output another job is writing refuses this one before any thread starts: the job asks for the lock again and is told so.
-  const lockTaken = await writer.lock().then(() => true, () => false);
-  // Started before this thread loads the model, so the threads load their code meanwhile.
-  const parallel = lockTaken ? parallelScoring(reader, options) : undefined;
   const progress = new ProgressReporter(process.stderr, options.progress ?? (options.job && !process.stderr.isTTY ? 'log' : undefined));
+  let parallel: ParallelScoring | undefined;
   let repository: ModelRepository | undefined;
   let summary: BatchSummary;
   try {
+    // Asked before any thread starts, so a job refused (another job writes the output) starts none; the job is handed the answer.
+    const lock = writer.lock();
+    // Started before this thread loads the model, so the threads load their code meanwhile.
+    if (await lock.then(() => true, () => false)) parallel = parallelScoring(reader, options);
     const opened = await openModel(options.model, options.repo, options.version);
     repository = opened.repository;
     const { name, service } = opened;
     const model = await modelDigest(repository, name, options.version);
     summary = await runBatchJob({
       service, model: name, version: options.version, reader, parallel,
-      writer,
+      writer, lock,
       rejects: openRejects(options.output, options.rejects),
       chunkRows: options.chunkRows ?? DEFAULT_CHUNK_ROWS,
       commitRows: options.commitRows ?? DEFAULT_COMMIT_ROWS,

@@ -17,6 +17,8 @@ export interface BatchJobSpec {
   readonly version?: string;
   readonly reader: DatasetReader;
   readonly writer: DatasetWriter;
+  /** The writer's lock when the caller already asked for it (its answer, taken or refused); else the job asks. */
+  readonly lock?: Promise<void>;
   readonly rejects: RejectsLog;
   /** Rows per chunk: the unit of reading and scoring. */
   readonly chunkRows: number;
@@ -145,7 +147,7 @@ class BatchRun {
   async execute(): Promise<BatchSummary> {
     const { spec } = this;
     // Before anything is read: a second job at this output fails at once, and what this one learns of the output stays true.
-    await spec.writer.lock();
+    await (spec.lock ?? spec.writer.lock());
     const meta = spec.service.metadata(spec.model, spec.version);
     this.meta = meta;
     const input = await spec.reader.columns();
