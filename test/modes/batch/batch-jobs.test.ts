@@ -11,6 +11,15 @@ import { waitFor } from '../../helpers/wait-for.ts';
 
 const SAMPLE = join(PROJECT_ROOT, 'examples', 'fraud', 'data', 'sample.csv');
 
+/** `tetra schedule` in a child process, its output collected as it comes. */
+function startSchedule(config: string, ...args: string[]) {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'src', 'cli', 'bin.ts'), 'schedule', '--config', config, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const out = { stdout: '', stderr: '' };
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (out.stdout += d));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (out.stderr += d));
+  return { child, out, exited: new Promise<number | null>((resolve) => child.on('exit', resolve)) };
+}
+
 test('tetra batch <job> runs a job declared in tetra.yaml, {date} filled in', async () => {
   const dir = tempDir();
   const config = join(dir, 'tetra.yaml');
@@ -60,16 +69,11 @@ test('tetra schedule fires jobs on their schedule, keeps going after a failed ru
   ].join('\n'));
   const { mkdirSync } = await import('node:fs');
   mkdirSync(join(dir, 'out'));
-  const child = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'src', 'cli', 'bin.ts'), 'schedule', '--config', config, '--port', '0', '--host', '127.0.0.1'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  const { child, out, exited } = startSchedule(config, '--port', '0', '--host', '127.0.0.1');
   try {
     await waitFor('two scheduled outputs', () => readdirSync(join(dir, 'out')).filter((f) => /^scores-.*\.csv$/.test(f)).length >= 2, 30_000);
-    await waitFor('two failed runs of the broken job logged', () => (stdout.match(/"job":"broken".*failed/g) ?? []).length >= 2, 10_000);
-    const port = Number(/metrics on http:\/\/127\.0\.0\.1:(\d+)/.exec(stderr)?.[1]);
+    await waitFor('two failed runs of the broken job logged', () => (out.stdout.match(/"job":"broken".*failed/g) ?? []).length >= 2, 10_000);
+    const port = Number(/metrics on http:\/\/127\.0\.0\.1:(\d+)/.exec(out.stderr)?.[1]);
     const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
     assert.match(metrics, /tetra_scheduled_job_runs_total\{job="every-second",outcome="ok"\} [1-9]/);
     // Two or more (a slow machine fires the broken job ten times or more while the other job runs).
@@ -78,7 +82,7 @@ test('tetra schedule fires jobs on their schedule, keeps going after a failed ru
   } finally {
     child.kill('SIGTERM');
   }
-  assert.equal(await exited, 0, stderr);
+  assert.equal(await exited, 0, out.stderr);
   const outputs = readdirSync(join(dir, 'out')).filter((f) => /^scores-\d{4}-\d\d-\d\dT\d{6}\.csv$/.test(f));
   for (const file of outputs) assert.equal(readFileSync(join(dir, 'out', file), 'utf8').trim().split('\n').length, 501, file);
 });
@@ -103,13 +107,6 @@ test('tetra schedule killed (kill -9) in the middle of a run resumes it at its n
     '    commit_rows: 2048',
     '    schedule: "* * * * * *"',
   ].join('\n'));
-  const schedule = () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'src', 'cli', 'bin.ts'), 'schedule', '--config', config], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const log = { text: '' };
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (log.text += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (log.text += d));
-    return { child, log, exited: new Promise<unknown>((resolve) => child.on('exit', resolve)) };
-  };
   const manifest = (): { rowsIn: number; finished: boolean } | undefined => {
     const file = readdirSync(dir).find((f) => f.endsWith('.csv.tetra-job.json'));
     try {
@@ -119,7 +116,7 @@ test('tetra schedule killed (kill -9) in the middle of a run resumes it at its n
     }
   };
 
-  const first = schedule();
+  const first = startSchedule(config);
   let firedFor: string;
   try {
     await waitFor('the first run to commit some rows', () => (manifest()?.rowsIn ?? 0) >= 4096, 60_000);
@@ -135,14 +132,14 @@ test('tetra schedule killed (kill -9) in the middle of a run resumes it at its n
   }
 
   const output = join(dir, `scores-${firedFor.slice(0, 10)}T${firedFor.slice(11, 19).replaceAll(':', '')}.csv`);
-  const second = schedule();
+  const second = startSchedule(config);
   try {
     await waitFor('the resumed run to finish', () => readdirSync(dir).includes(`${output.split('/').pop()}.summary.json`), 60_000);
   } finally {
     second.child.kill('SIGTERM');
     await second.exited;
   }
-  assert.match(second.log.text, new RegExp(`resuming the run of ${firedFor.replaceAll('.', '\\.')}`));
+  assert.match(second.out.stdout, new RegExp(`resuming the run of ${firedFor.replaceAll('.', '\\.')}`));
   const summary = JSON.parse(readFileSync(`${output}.summary.json`, 'utf8')) as { status: string; resumedAtRow: number; rowsIn: number };
   assert.equal(summary.status, 'succeeded');
   assert.ok(summary.resumedAtRow >= 4096, `it continued after the committed rows (resumed at ${summary.resumedAtRow})`);
