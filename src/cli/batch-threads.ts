@@ -63,9 +63,8 @@ export class TextPieceScoring implements ParallelScoring {
   async *chunks(plan: ScoringPlan): AsyncGenerator<InFlight> {
     const worker = workerPlan(plan);
     for await (const piece of this.reader.pieces({ startRow: plan.startRow, chunkRows: plan.chunkRows, signal: plan.signal })) {
-      // A piece may be a view into a larger read buffer (and Buffer.slice makes views): send a copy the worker can own.
-      const bytes = new Uint8Array(piece.bytes);
-      yield { scored: this.pool.run({ piece: { ...piece, bytes }, plan: worker }, [bytes.buffer]) as Promise<ScoredRows> };
+      // A piece's bytes are its own (see TextPiece): moved to the worker, not copied.
+      yield { scored: this.pool.run({ piece, plan: worker }, [piece.bytes.buffer as ArrayBuffer]) as Promise<ScoredRows> };
     }
   }
 

@@ -3,6 +3,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { CsvParser } from './csv-parser.ts';
 import type { CsvCell } from './plain-cell.ts';
 import { RECORD_PROTOTYPE, cellKinds, csvRecordMaker, keptNames, plainValuesAllowed, type RecordMaker } from './record-shape.ts';
+import { decodeInSlices } from './utf8-slices.ts';
 import { DEFAULT_BATCH_ROWS, throwIfCancelled, type RecordBatch, type RecordReaderOptions } from './record-batch.ts';
 
 export interface CsvRecordOptions extends RecordReaderOptions {
@@ -27,7 +28,7 @@ export interface CsvRecordOptions extends RecordReaderOptions {
  * with missing cells as null. A row with a different
  * number of cells than the header fails, naming its line.
  */
-export async function* csvRecords(chunks: AsyncIterable<string | Buffer> | Iterable<string | Buffer>, options: CsvRecordOptions = {}): AsyncGenerator<RecordBatch> {
+export async function* csvRecords(chunks: AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>, options: CsvRecordOptions = {}): AsyncGenerator<RecordBatch> {
   const source = options.source ?? 'input';
   const decoder = new StringDecoder('utf8');
   const missing = new Set(options.missingValues ?? ['']);
@@ -58,8 +59,10 @@ export async function* csvRecords(chunks: AsyncIterable<string | Buffer> | Itera
   };
   for await (const chunk of chunks) {
     throwIfCancelled(options.signal, source);
-    const lines: number[] = [];
-    take(parser.push(typeof chunk === 'string' ? chunk : decoder.write(chunk), lines), lines);
+    for (const text of typeof chunk === 'string' ? [chunk] : decodeInSlices(decoder, chunk)) {
+      const lines: number[] = [];
+      take(parser.push(text, lines), lines);
+    }
     while (pending.length >= batchSize) {
       yield { records: pending.splice(0, batchSize), firstRow: rowNumber, lines: pendingLines.splice(0, batchSize), columns: header };
       rowNumber += batchSize;

@@ -1,5 +1,6 @@
 import { StringDecoder } from 'node:string_decoder';
 import { MALFORMED_ROW, TetraError, type InputRecord } from '../../core/index.ts';
+import { decodeInSlices } from './utf8-slices.ts';
 import { DEFAULT_BATCH_ROWS, MAX_ROW_BYTES, rowTooLong, throwIfCancelled, type RecordBatch, type RecordReaderOptions } from './record-batch.ts';
 
 /**
@@ -8,7 +9,7 @@ import { DEFAULT_BATCH_ROWS, MAX_ROW_BYTES, rowTooLong, throwIfCancelled, type R
  * fails, naming its line. A line holding an array is taken as values by
  * position (`f0`, `f1`, ...).
  */
-export async function* jsonlRecords(chunks: AsyncIterable<string | Buffer> | Iterable<string | Buffer>, options: RecordReaderOptions = {}): AsyncGenerator<RecordBatch> {
+export async function* jsonlRecords(chunks: AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>, options: RecordReaderOptions = {}): AsyncGenerator<RecordBatch> {
   const source = options.source ?? 'input';
   const batchSize = options.batchSize ?? DEFAULT_BATCH_ROWS;
   const decoder = new StringDecoder('utf8');
@@ -23,7 +24,7 @@ export async function* jsonlRecords(chunks: AsyncIterable<string | Buffer> | Ite
   };
   for await (const chunk of chunks) {
     throwIfCancelled(options.signal, source);
-    reader.push(typeof chunk === 'string' ? chunk : decoder.write(chunk));
+    for (const text of typeof chunk === 'string' ? [chunk] : decodeInSlices(decoder, chunk)) reader.push(text);
     yield* full(false);
   }
   reader.push(decoder.end());

@@ -6,7 +6,6 @@ import type { TextPiece } from './text-pieces.ts';
 
 /** Parses a piece cut by `textPieces` into records, with the file's line numbers; CSV records hold only `fields` when given, and `plainKinds` as for a whole file. */
 export async function decodeTextPiece(piece: TextPiece, { fields, plainKinds }: Pick<ReadOptions, 'fields' | 'plainKinds'> = {}): Promise<RowChunk> {
-  const text = Buffer.from(piece.bytes.buffer, piece.bytes.byteOffset, piece.bytes.byteLength).toString('utf8');
   const options = { source: piece.source, batchSize: Number.MAX_SAFE_INTEGER, keepMalformed: true };
   let batches: AsyncGenerator<RecordBatch>;
   let lineShift: number;
@@ -15,10 +14,10 @@ export async function decodeTextPiece(piece: TextPiece, { fields, plainKinds }: 
     const header = (piece.header ?? []).map((name) => csvCell(name, delimiter)).join(delimiter);
     // The parser wants the header first: it takes the lines before the piece's first.
     const headerLines = 1 + (header.match(/\n/g)?.length ?? 0);
-    batches = csvRecords([header, '\n', text], { ...options, delimiter, fields, plainKinds });
+    batches = csvRecords([header, '\n', piece.bytes], { ...options, delimiter, fields, plainKinds });
     lineShift = piece.firstLine - headerLines - 1;
   } else {
-    batches = jsonlRecords([text], options);
+    batches = jsonlRecords([piece.bytes], options);
     lineShift = piece.firstLine - 1;
   }
   const records: RecordBatch['records'] = [];

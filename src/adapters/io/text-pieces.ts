@@ -11,7 +11,7 @@ import { RowScanner } from './row-scanner.ts';
 export interface TextPiece {
   readonly format: 'csv' | 'jsonl';
   readonly source: string;
-  /** The bytes of `rows` complete rows (with their line breaks). */
+  /** The bytes of `rows` complete rows (with their line breaks), in a buffer no other piece or read shares: it can be transferred to another thread as it is. */
   readonly bytes: Uint8Array;
   readonly rows: number;
   /** Zero-based index of the piece's first row among all the rows read. */
@@ -158,9 +158,15 @@ class FilePieces {
   }
 }
 
+/** The parts copied into a buffer of their own (a part is a view into a read buffer; Buffer.concat may use Node's shared pool). */
 function concat(parts: readonly Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0] as Uint8Array;
-  return Buffer.concat(parts);
+  const out = new Uint8Array(parts.reduce((size, part) => size + part.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
 }
 
 function parseHeader(bytes: Uint8Array, delimiter: string, path: string): string[] {

@@ -1,0 +1,84 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { csvRecords } from '../../../src/adapters/io/csv-records.ts';
+import { jsonlRecords } from '../../../src/adapters/io/jsonl-records.ts';
+import { TextDatasetReader } from '../../../src/adapters/io/text-dataset-reader.ts';
+import { decodeTextPiece } from '../../../src/adapters/io/text-piece-decoder.ts';
+import { DECODE_SLICE_BYTES } from '../../../src/adapters/io/utf8-slices.ts';
+import { tempDir } from '../../helpers/temp-dir.ts';
+
+// Cells of 1-, 2-, 3- and 4-byte characters; rows of varied lengths put some character across every slice boundary.
+const CITIES = ['São Paulo', 'Zürich', '東京', 'Kraków 🏦', '🙂🙃', 'Ñuñoa'];
+const ROWS = 20_000;
+
+function cityOf(i: number): string {
+  return `${CITIES[i % CITIES.length]}${'é'.repeat(i % 7)}`;
+}
+
+function csvText(): string {
+  let text = 'id,city\n';
+  for (let i = 0; i < ROWS; i++) text += `${i},${cityOf(i)}\n`;
+  return text;
+}
+
+/** The slice boundaries that fall inside a multi-byte character: the cases the decoder must carry over. */
+function cutCharacters(bytes: Buffer): number {
+  let cut = 0;
+  for (let at = DECODE_SLICE_BYTES; at < bytes.length; at += DECODE_SLICE_BYTES) if (((bytes[at] as number) & 0xc0) === 0x80) cut++;
+  return cut;
+}
+
+test('CSV bytes longer than a decode slice keep every character that straddles a slice boundary', async () => {
+  const bytes = Buffer.from(csvText());
+  assert.ok(bytes.length > 4 * DECODE_SLICE_BYTES);
+  assert.ok(cutCharacters(bytes) >= 2, `the input cuts characters at ${cutCharacters(bytes)} slice boundaries; the test needs some`);
+  const cities: string[] = [];
+  for await (const batch of csvRecords([bytes], { batchSize: 4096 })) for (const r of batch.records) cities.push(r.city as string);
+  assert.equal(cities.length, ROWS);
+  cities.forEach((city, i) => assert.equal(city, cityOf(i), `row ${i}`));
+});
+
+test('JSON Lines bytes longer than a decode slice keep every character that straddles a slice boundary', async () => {
+  let text = '';
+  for (let i = 0; i < ROWS; i++) text += `${JSON.stringify({ id: i, city: cityOf(i) })}\n`;
+  const bytes = Buffer.from(text);
+  assert.ok(cutCharacters(bytes) >= 2, `the input cuts characters at ${cutCharacters(bytes)} slice boundaries; the test needs some`);
+  const cities: string[] = [];
+  for await (const batch of jsonlRecords([bytes], { batchSize: 4096 })) for (const r of batch.records) cities.push(r.city as string);
+  assert.deepEqual(cities, Array.from({ length: ROWS }, (_, i) => cityOf(i)));
+});
+
+test('pieces cut for worker threads own their buffers and decode to the file\'s text, across slice boundaries', async () => {
+  const dir = tempDir();
+  const path = join(dir, 'cities.csv');
+  writeFileSync(path, csvText());
+  const reader = new TextDatasetReader([path], { format: 'csv' });
+  const buffers = new Set<ArrayBufferLike>();
+  const cities: string[] = [];
+  // Rows are ~20 bytes: pieces of 15,000 rows and of the last 5,000 are both longer than a decode slice.
+  for await (const piece of reader.pieces({ chunkRows: 15_000 })) {
+    assert.ok(piece.bytes.byteLength > DECODE_SLICE_BYTES);
+    assert.equal(piece.bytes.byteLength, piece.bytes.buffer.byteLength, 'a piece is its buffer, whole');
+    assert.ok(!buffers.has(piece.bytes.buffer), 'no two pieces share a buffer');
+    buffers.add(piece.bytes.buffer);
+    const chunk = await decodeTextPiece(piece, {});
+    for (const r of chunk.records) cities.push(r.city as string);
+  }
+  assert.deepEqual(cities, Array.from({ length: ROWS }, (_, i) => cityOf(i)));
+});
+
+test('small pieces own their buffers too (not a shared pool), so a worker can be handed them', async () => {
+  const dir = tempDir();
+  const path = join(dir, 'small.csv');
+  writeFileSync(path, 'id,city\n1,Zürich\n2,東京\n3,Ñuñoa\n');
+  const pieces = [];
+  for await (const piece of new TextDatasetReader([path], { format: 'csv' }).pieces({ chunkRows: 2 })) pieces.push(piece);
+  assert.deepEqual(pieces.map((p) => p.rows), [2, 1]);
+  for (const piece of pieces) {
+    assert.equal(piece.bytes.byteLength, piece.bytes.buffer.byteLength);
+    structuredClone(piece.bytes, { transfer: [piece.bytes.buffer as ArrayBuffer] });
+    assert.equal(piece.bytes.byteLength, 0, 'the buffer moved');
+  }
+});
