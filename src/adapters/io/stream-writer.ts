@@ -27,7 +27,8 @@ export class StreamWriter implements DatasetWriter {
   }
 
   async commit(chunk: OutputChunk, manifest: JobManifest): Promise<JobManifest> {
-    await this.write(this.pendingHeader() + this.format.rows(this.columns, chunk.rows));
+    await this.write(this.pendingHeader());
+    await this.write(this.format.rows(this.columns, chunk.rows));
     return manifest;
   }
 
@@ -44,8 +45,8 @@ export class StreamWriter implements DatasetWriter {
   }
 
   /** Waits for the stream to take the text, so a slow reader holds back the job instead of memory growing. */
-  private write(text: string): Promise<void> {
-    if (text === '') return Promise.resolve();
+  private write(text: string | Uint8Array): Promise<void> {
+    if (text.length === 0) return Promise.resolve();
     return new Promise((resolve, reject) => {
       this.stream.write(text, (error) => (error ? reject(new TetraError('OUTPUT_FAILED', `${this.name}: ${error.message}`, { file: this.name, cause: error })) : resolve()));
     });

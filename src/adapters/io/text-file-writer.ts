@@ -35,9 +35,11 @@ export class TextFileWriter extends FileOutput implements DatasetWriter {
 
   async commit(chunk: OutputChunk, manifest: JobManifest): Promise<JobManifest> {
     const file = this.opened();
-    const text = this.pendingHeader() + this.format.rows(this.columns, chunk.rows);
-    if (text.length > 0) {
-      await file.append(this.encode(text));
+    const header = this.pendingHeader();
+    const rows = this.format.rows(this.columns, chunk.rows);
+    const bytes = header === '' ? rows : Buffer.concat([Buffer.from(header, 'utf8'), rows]);
+    if (bytes.length > 0) {
+      await file.append(this.encode(bytes));
       await file.sync();
     }
     const committed: JobManifest = { ...manifest, writer: { bytes: file.bytes } satisfies TextWriterState };
@@ -71,8 +73,9 @@ export class TextFileWriter extends FileOutput implements DatasetWriter {
     if (output?.isFile() && output.size === committedBytes + header) await publishFile(this.name, partial);
   }
 
-  private encode(text: string): Uint8Array {
-    return this.gzip ? gzipSync(text) : Buffer.from(text, 'utf8');
+  private encode(text: string | Uint8Array): Uint8Array {
+    if (this.gzip) return gzipSync(text);
+    return typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
   }
 
   private pendingHeader(): string {

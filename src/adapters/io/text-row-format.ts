@@ -1,10 +1,12 @@
 import type { OutputColumn } from '../../core/index.ts';
+import { encodeLinesInSlices } from './utf8-slices.ts';
 
 /** Turns output rows into CSV or JSON Lines text. */
 export interface RowFormat {
   /** Text before the first row (the CSV header). */
   header(columns: readonly OutputColumn[]): string;
-  rows(columns: readonly OutputColumn[], rows: readonly (readonly unknown[])[]): string;
+  /** The rows' lines, as UTF-8. */
+  rows(columns: readonly OutputColumn[], rows: readonly (readonly unknown[])[]): Buffer;
 }
 
 export function csvFormat(delimiter = ','): RowFormat {
@@ -18,25 +20,18 @@ export function csvFormat(delimiter = ','): RowFormat {
   };
   return {
     header: (columns) => columns.map((c) => cell(c.name)).join(delimiter) + '\n',
-    rows: (_columns, rows) => {
-      let text = '';
-      for (const row of rows) text += row.map(cell).join(delimiter) + '\n';
-      return text;
-    },
+    rows: (_columns, rows) => encodeLinesInSlices(rows, (row) => row.map(cell).join(delimiter) + '\n'),
   };
 }
 
 export const jsonlFormat: RowFormat = {
   header: () => '',
-  rows: (columns, rows) => {
-    let text = '';
-    for (const row of rows) {
+  rows: (columns, rows) =>
+    encodeLinesInSlices(rows, (row) => {
       const record: Record<string, unknown> = {};
       columns.forEach((c, i) => (record[c.name] = row[i] ?? null));
-      text += JSON.stringify(record, bigintAsNumber) + '\n';
-    }
-    return text;
-  },
+      return JSON.stringify(record, bigintAsNumber) + '\n';
+    }),
 };
 
 function bigintAsNumber(_key: string, value: unknown): unknown {

@@ -6,7 +6,8 @@ import { csvRecords } from '../../../src/adapters/io/csv-records.ts';
 import { jsonlRecords } from '../../../src/adapters/io/jsonl-records.ts';
 import { TextDatasetReader } from '../../../src/adapters/io/text-dataset-reader.ts';
 import { decodeTextPiece } from '../../../src/adapters/io/text-piece-decoder.ts';
-import { DECODE_SLICE_BYTES } from '../../../src/adapters/io/utf8-slices.ts';
+import { csvFormat, jsonlFormat } from '../../../src/adapters/io/text-row-format.ts';
+import { DECODE_SLICE_BYTES, ENCODE_SLICE_CHARS } from '../../../src/adapters/io/utf8-slices.ts';
 import { tempDir } from '../../helpers/temp-dir.ts';
 
 // Cells of 1-, 2-, 3- and 4-byte characters; rows of varied lengths put some character across every slice boundary.
@@ -81,4 +82,17 @@ test('small pieces own their buffers too (not a shared pool), so a worker can be
     structuredClone(piece.bytes, { transfer: [piece.bytes.buffer as ArrayBuffer] });
     assert.equal(piece.bytes.byteLength, 0, 'the buffer moved');
   }
+});
+
+test('output rows encoded a slice at a time are the bytes of their text encoded whole', () => {
+  const rows = Array.from({ length: ROWS }, (_, i) => [i, cityOf(i), i % 3 === 0 ? null : i / 7]);
+  const columns = [{ name: 'id', type: 'int64' }, { name: 'city', type: 'string' }, { name: 'score', type: 'float64' }] as const;
+  const csv = csvFormat().rows(columns, rows);
+  const expectedCsv = rows.map((r) => `${r[0]},${r[1]},${r[2] ?? ''}\n`).join('');
+  assert.ok(expectedCsv.length > 4 * ENCODE_SLICE_CHARS);
+  assert.equal(csv.toString('utf8'), expectedCsv);
+  assert.equal(csv.length, Buffer.byteLength(expectedCsv));
+  const jsonl = jsonlFormat.rows(columns, rows);
+  assert.equal(jsonl.toString('utf8'), rows.map((r) => `${JSON.stringify({ id: r[0], city: r[1], score: r[2] })}\n`).join(''));
+  assert.equal(csvFormat().rows(columns, []).length, 0);
 });
