@@ -26,6 +26,7 @@ export interface ParquetWriterState {
  */
 export class ParquetFileWriter extends FileOutput implements DatasetWriter {
   readonly takesColumnar = true;
+  readonly storesColumns = true;
   private columns: readonly OutputColumn[] = [];
   private rowGroups: RowGroupState[] = [];
   private rowsWritten = 0;

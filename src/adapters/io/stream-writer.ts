@@ -8,6 +8,7 @@ import type { RowFormat } from './text-row-format.ts';
  */
 export class StreamWriter implements DatasetWriter {
   readonly resumable = false;
+  readonly takesColumnar = true;
   private columns: readonly OutputColumn[] = [];
   private headerWritten = false;
 
@@ -28,7 +29,7 @@ export class StreamWriter implements DatasetWriter {
 
   async commit(chunk: OutputChunk, manifest: JobManifest): Promise<JobManifest> {
     await this.write(this.pendingHeader());
-    await this.write(this.format.rows(this.columns, chunk.rows));
+    await this.write(chunk.columnar ? this.format.columnar(this.columns, chunk.columnar) : this.format.rows(this.columns, chunk.rows));
     return manifest;
   }
 

@@ -18,6 +18,7 @@ interface TextWriterState {
  * member boundary, and the bytes do not depend on where a run was stopped.
  */
 export class TextFileWriter extends FileOutput implements DatasetWriter {
+  readonly takesColumnar = true;
   private columns: readonly OutputColumn[] = [];
   private headerWritten = false;
 
@@ -36,7 +37,7 @@ export class TextFileWriter extends FileOutput implements DatasetWriter {
   async commit(chunk: OutputChunk, manifest: JobManifest): Promise<JobManifest> {
     const file = this.opened();
     const header = this.pendingHeader();
-    const rows = this.format.rows(this.columns, chunk.rows);
+    const rows = chunk.columnar ? this.format.columnar(this.columns, chunk.columnar) : this.format.rows(this.columns, chunk.rows);
     const bytes = header === '' ? rows : Buffer.concat([Buffer.from(header, 'utf8'), rows]);
     if (bytes.length > 0) {
       await file.append(this.encode(bytes));

@@ -73,6 +73,13 @@ export interface DatasetWriter {
   /** Takes `OutputChunk.columnar`: rows scored on other threads may be sent column by column. */
   readonly takesColumnar?: boolean;
   /**
+   * Stores rows column by column (Parquet): rows scored on the writing
+   * thread too are best laid out so as each chunk arrives. A text output
+   * takes columns from other threads but writes rows made here faster as
+   * they are.
+   */
+  readonly storesColumns?: boolean;
+  /**
    * Keeps every other job off this output until `close`: a second job
    * fails at once with JOB_LOCKED. Taken before the manifest is read, so
    * what a job learns of the output stays true while it runs.

@@ -248,7 +248,7 @@ class BatchRun {
     held.chunks++;
     held.rejected += scored.rejects.length;
     held.rowsOut += rowsOut;
-    if (rowsOut > 0) holdRows(held, scored, (this.columns as readonly OutputColumn[]).length, this.spec.writer.takesColumnar === true);
+    if (rowsOut > 0) holdRows(held, scored, (this.columns as readonly OutputColumn[]).length, this.spec.writer.storesColumns === true);
     this.report();
     if (held.rowsIn >= (this.spec.commitRows ?? this.spec.chunkRows)) await this.commit();
   }
@@ -399,7 +399,7 @@ interface Held {
 /**
  * Adds a chunk's output rows to the held ones, keeping them in one shape:
  * column by column as soon as any chunk came so, and always for a writer
- * that takes them so. A chunk's rows are laid out as they arrive: the
+ * that stores columns. A chunk's rows are laid out as they arrive: the
  * arrays of values then die young, instead of piling up until the commit
  * (a collection of the old space each time, and arrays so long that V8
  * keeps them in its slow large-object space).
