@@ -4,7 +4,7 @@ import { TextDatasetReader } from '../../adapters/io/text-dataset-reader.ts';
 import { ParquetReader } from '../../adapters/io/parquet-reader.ts';
 import { ParquetRangeScoring, TextPieceScoring } from '../batch-threads.ts';
 import { EXIT_CODES, ProgressReporter, formatSummary, parseRejectLimit, parseShard, runBatchJob, type BatchSummary, type ParallelScoring, type ProgressStyle } from '../../modes/batch/index.ts';
-import type { DatasetReader, ModelRepository } from '../../core/index.ts';
+import type { DatasetReader, DatasetWriter, ModelRepository } from '../../core/index.ts';
 import { summaryPathFor, type JobFileNames } from '../../adapters/io/job-files.ts';
 import type { IfExists } from '../../adapters/io/postgres-writer.ts';
 import { isDatabase, openInput, openOutput, openRejects, rejectsPath, type DatasetFormat } from '../dataset-io.ts';
@@ -93,7 +93,7 @@ export async function runBatch(options: BatchOptions, signal?: AbortSignal): Pro
     // Asked before any thread starts, so a job refused (another job writes the output) starts none; the job is handed the answer.
     const lock = writer.lock();
     // Started before this thread loads the model, so the threads load their code meanwhile.
-    if (await lock.then(() => true, () => false)) parallel = parallelScoring(reader, options);
+    if ((await lock.then(() => true, () => false)) && !(await finishedBefore(writer, options))) parallel = parallelScoring(reader, options);
     const opened = await openModel(options.model, options.repo, options.version);
     repository = opened.repository;
     const { name, service } = opened;
@@ -128,6 +128,18 @@ export async function runBatch(options: BatchOptions, signal?: AbortSignal): Pro
     }
   }
   return summary;
+}
+
+/**
+ * Whether the output holds a finished job and no --force asks to redo it:
+ * the job then does nothing (or fails, if its model, input or options
+ * changed), and needs no threads. A manifest that cannot be read is the
+ * job's to report.
+ */
+async function finishedBefore(writer: DatasetWriter, options: BatchOptions): Promise<boolean> {
+  if (options.force || !writer.resumable) return false;
+  const manifest = await writer.readManifest().catch(() => undefined);
+  return manifest?.finished === true;
 }
 
 function keepList(text: string | undefined): 'all' | string[] | undefined {

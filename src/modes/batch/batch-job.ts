@@ -347,7 +347,7 @@ class BatchRun {
       input: spec.reader.name, output: spec.writer.name, rejects: spec.rejects.name,
       rowsIn: m?.rowsIn ?? 0, rowsOut: m?.rowsOut ?? 0, rejected: m?.rejected ?? 0, chunks: m?.chunks ?? 0, resumedAtRow: this.resumedAtRow,
       seconds, rowsPerSecond: seconds > 0 ? rowsThisRun / seconds : 0,
-      startedAt: this.startedAt.toISOString(), finishedAt: new Date().toISOString(),
+      startedAt: this.startedAt.toISOString(), finishedAt: new Date().toISOString(), workers: spec.parallel?.threads ?? 0,
       ...(this.keysNotKept.length > 0 ? { keysNotKept: this.keysNotKept } : {}),
       ...(this.moreKeysNotKept ? { moreKeysNotKept: true } : {}),
       ...(this.keptNotSampled.length > 0 ? { keptNotSampled: this.keptNotSampled } : {}),

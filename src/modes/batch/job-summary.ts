@@ -30,6 +30,8 @@ export interface BatchSummary {
   readonly rowsPerSecond: number;
   readonly startedAt: string;
   readonly finishedAt: string;
+  /** Worker threads that parsed and scored the rows; 0 when the main thread did (and for a job already done, which starts none). */
+  readonly workers: number;
   /** Record keys the output could not keep although every column was asked for (JSON Lines keys first met after the sample). */
   readonly keysNotKept?: readonly KeyNotKept[];
   /** More keys were not kept than keysNotKept names. */
@@ -46,7 +48,7 @@ export function formatSummary(s: BatchSummary): string {
     `  input    ${s.input}${s.resumedAtRow > 0 ? ` (resumed at row ${s.resumedAtRow + 1})` : ''}`,
     `  output   ${s.output}`,
     `  rows     ${s.rowsIn} in, ${s.rowsOut} out, ${s.rejected} rejected${s.rejected > 0 ? ` (see ${s.rejects})` : ''}`,
-    `  time     ${s.seconds.toFixed(1)} s, ${Math.round(s.rowsPerSecond)} rows/s`,
+    `  time     ${s.seconds.toFixed(1)} s, ${Math.round(s.rowsPerSecond)} rows/s${s.workers > 0 ? ` on ${s.workers} worker thread${s.workers === 1 ? '' : 's'}` : ''}`,
   ];
   if (s.keysNotKept) lines.push(`  not kept ${s.keysNotKept.map((k) => `"${k.name}" (from row ${k.row})`).join(', ')}${s.moreKeysNotKept ? ' and more' : ''}: keys met after the columns were fixed`);
   if (s.keptNotSampled) lines.push(`  unseen   ${s.keptNotSampled.map((name) => `"${name}"`).join(', ')}: columns to keep that the first records lack`);

@@ -93,21 +93,27 @@ test('a missing required column fails before any output, naming the column', asy
   assert.equal(existsSync(`${out}.tetra-job.json`), false);
 });
 
-test('a finished job is not redone without --force; a different job at the same output is refused', async () => {
+test('a finished job is not redone without --force, and starts no worker threads; a different job at the same output is refused', async () => {
   const dir = tempDir();
   const out = join(dir, 'out.csv');
-  const args = ['--model', 'fraud-xgb', '--input', SAMPLE, '--output', out, '--progress', 'none'];
-  assert.equal((await batch(...args)).code, 0);
+  const args = ['--model', 'fraud-xgb', '--input', SAMPLE, '--output', out, '--progress', 'none', '--workers', '2'];
+  const first = await batch(...args);
+  assert.equal(first.code, 0, first.stderr);
+  assert.match(first.stderr, /rows\/s on 2 worker threads/);
+  assert.equal((JSON.parse(readFileSync(`${out}.summary.json`, 'utf8')) as { workers: number }).workers, 2);
   writeFileSync(out, 'changed\n');
   const again = await batch(...args);
   assert.equal(again.code, 0);
   assert.match(again.stderr, /already-done/);
+  assert.doesNotMatch(again.stderr, /worker thread/);
   assert.equal(readFileSync(out, 'utf8'), 'changed\n');
   const other = await batch(...args, '--keep-columns', 'card_id');
   assert.equal(other.code, 1);
   assert.match(other.stderr, /JOB_MISMATCH/);
+  assert.doesNotMatch(other.stderr, /worker thread/);
   const forced = await batch(...args, '--force');
   assert.equal(forced.code, 0, forced.stderr);
+  assert.match(forced.stderr, /rows\/s on 2 worker threads/);
   assert.equal(readFileSync(out, 'utf8').split('\n').length, 502);
 });
 
