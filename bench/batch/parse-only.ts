@@ -7,7 +7,7 @@
 import { ParquetReader } from '../../src/adapters/io/parquet-reader.ts';
 import { TextDatasetReader } from '../../src/adapters/io/text-dataset-reader.ts';
 import { decodeTextPiece } from '../../src/adapters/io/text-piece-decoder.ts';
-import { textPieces, type TextPiece } from '../../src/adapters/io/text-pieces.ts';
+import { PieceBuffers, textPieces, type TextPiece } from '../../src/adapters/io/text-pieces.ts';
 import type { ReadOptions } from '../../src/core/index.ts';
 import { WorkerPool } from '../../src/modes/batch/index.ts';
 import { threadScript } from './thread-script.ts';
@@ -55,8 +55,8 @@ export async function measureParse(csv: string, parquet: string, rows: number, c
   return { csvRead, csvReadAll, csvCut, csvCutDecode, csvThreaded, threads, parquetRead, ...(fields ? { fields } : {}) };
 }
 
-function pieces(csv: string, chunkRows: number): AsyncGenerator<TextPiece> {
-  return textPieces([csv], { format: 'csv', chunkRows });
+function pieces(csv: string, chunkRows: number, allocate?: (size: number) => Uint8Array): AsyncGenerator<TextPiece> {
+  return textPieces([csv], { format: 'csv', chunkRows, allocate });
 }
 
 async function countRecords(chunks: AsyncIterable<{ readonly records: readonly unknown[] }>): Promise<number> {
@@ -74,13 +74,19 @@ async function rowsPerSecond(rows: number, pass: () => Promise<number>): Promise
   return rows / seconds;
 }
 
+/** A parsing thread's answer: the count of records, and the piece's buffer back. */
+export interface ParsedPiece {
+  readonly records: number;
+  readonly spare: ArrayBuffer;
+}
+
 /**
  * Pieces handed to a pool of parsing threads with as many in flight as a
  * batch job keeps (twice the threads), collected in input order. The
  * threads are started and warmed on one piece each before the timing.
  */
 async function threadedParse(csv: string, rows: number, chunkRows: number, threads: number, read: ParseOptions): Promise<number> {
-  const pool = new WorkerPool<TextPiece, number>(threadScript('./parse-worker.ts'), read, threads);
+  const pool = new WorkerPool<TextPiece, ParsedPiece>(threadScript('./parse-worker.ts'), read, threads);
   try {
     for await (const first of pieces(csv, chunkRows)) {
       await Promise.all(Array.from({ length: threads }, () => pool.run(first)));
@@ -90,10 +96,13 @@ async function threadedParse(csv: string, rows: number, chunkRows: number, threa
       const ahead = threads * 2;
       const pending: Promise<number>[] = [];
       let count = 0;
-      for await (const piece of pieces(csv, chunkRows)) {
-        // Pieces may be views into a larger read buffer: send a copy the thread can own, as batch mode does.
-        const bytes = new Uint8Array(piece.bytes);
-        const parsed = pool.run({ ...piece, bytes }, [bytes.buffer]);
+      // As batch mode does: each piece owns its buffer, moved to the thread and back once parsed, for another piece.
+      const buffers = new PieceBuffers(ahead + 2);
+      for await (const piece of pieces(csv, chunkRows, buffers.allocate)) {
+        const parsed = pool.run(piece, [piece.bytes.buffer as ArrayBuffer]).then(({ records, spare }) => {
+          buffers.giveBack(spare);
+          return records;
+        });
         parsed.catch(() => undefined);
         pending.push(parsed);
         if (pending.length > ahead) count += await (pending.shift() as Promise<number>);

@@ -1,6 +1,6 @@
 import type { TextDatasetReader } from '../adapters/io/text-dataset-reader.ts';
 import type { ParquetRange, ParquetReader } from '../adapters/io/parquet-reader.ts';
-import type { TextPiece } from '../adapters/io/text-pieces.ts';
+import { PieceBuffers, type TextPiece } from '../adapters/io/text-pieces.ts';
 import { TetraError } from '../core/index.ts';
 import { WorkerPool, type InFlight, type ParallelScoring, type ScoredRows, type ScoringPlan } from '../modes/batch/index.ts';
 
@@ -25,8 +25,14 @@ export interface WorkerPlan {
 /** One unit of a worker's work: a piece of a text file, or a range of a Parquet file (scored as several chunks). */
 export type PieceRequest = ({ readonly piece: TextPiece } | { readonly range: ParquetRange }) & { readonly plan: WorkerPlan };
 
+/** A worker's answer to a text piece: the chunk's rows, and the piece's buffer back for another piece. */
+export interface TextPieceResult {
+  readonly scored: ScoredRows;
+  readonly spare: ArrayBuffer;
+}
+
 /** A worker's answer: one chunk's rows for a text piece, every chunk's for a Parquet range. */
-export type PieceResult = ScoredRows | ScoredRows[];
+export type PieceResult = TextPieceResult | ScoredRows[];
 
 const WORKER_SCRIPT = workerScript();
 
@@ -62,9 +68,16 @@ export class TextPieceScoring implements ParallelScoring {
 
   async *chunks(plan: ScoringPlan): AsyncGenerator<InFlight> {
     const worker = workerPlan(plan);
-    for await (const piece of this.reader.pieces({ startRow: plan.startRow, chunkRows: plan.chunkRows, signal: plan.signal })) {
-      // A piece's bytes are its own (see TextPiece): moved to the worker, not copied.
-      yield { scored: this.pool.run({ piece, plan: worker }, [piece.bytes.buffer as ArrayBuffer]) as Promise<ScoredRows> };
+    const buffers = new PieceBuffers(this.chunksInFlight + 1);
+    for await (const piece of this.reader.pieces({ startRow: plan.startRow, chunkRows: plan.chunkRows, signal: plan.signal }, buffers.allocate)) {
+      // A piece's bytes are its own (see TextPiece): moved to the worker, not copied, and moved back once parsed.
+      const answer = this.pool.run({ piece, plan: worker }, [piece.bytes.buffer as ArrayBuffer]) as Promise<TextPieceResult>;
+      yield {
+        scored: answer.then(({ scored, spare }) => {
+          buffers.giveBack(spare);
+          return scored;
+        }),
+      };
     }
   }
 

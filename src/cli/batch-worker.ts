@@ -40,7 +40,11 @@ async function score(request: PieceRequest): Promise<PieceResult> {
   const { plan } = request;
   const { name, service } = await modelFor(plan.version);
   const scoring: Omit<ScoringPlan, 'chunkRows'> = { model: name, version: plan.version, kept: plan.kept, fields: plan.fields, watchKeys: plan.watchKeys, startRow: 0 };
-  if ('piece' in request) return packed(await scoreChunk(service, { ...scoring, chunkRows: request.piece.rows }, await decodeTextPiece(request.piece, plan)), plan);
+  if ('piece' in request) {
+    const chunk = await decodeTextPiece(request.piece, plan);
+    // Decoded into strings: the bytes are no longer needed here, and their buffer goes back for another piece.
+    return { scored: packed(await scoreChunk(service, { ...scoring, chunkRows: request.piece.rows }, chunk), plan), spare: request.piece.bytes.buffer as ArrayBuffer };
+  }
   const scored: ScoredRows[] = [];
   for await (const chunk of readParquetRange(request.range, { fields: plan.fields })) scored.push(packed(await scoreChunk(service, { ...scoring, chunkRows: request.range.chunkRows }, chunk), plan));
   return scored;
@@ -53,5 +57,6 @@ function packed(scored: ScoredRows, plan: WorkerPlan): ScoredRows {
 }
 
 function transferable(result: PieceResult): ArrayBuffer[] {
-  return (Array.isArray(result) ? result : [result]).flatMap((scored) => (scored.columnar ? columnarBuffers(scored.columnar) : []));
+  const columns = (list: readonly ScoredRows[]): ArrayBuffer[] => list.flatMap((scored) => (scored.columnar ? columnarBuffers(scored.columnar) : []));
+  return Array.isArray(result) ? columns(result) : [...columns([result.scored]), result.spare];
 }

@@ -6,7 +6,7 @@ import { TetraError, countRowsByReading, malformedRowError, type DatasetColumn, 
 import { csvRecords } from './csv-records.ts';
 import { jsonlRecords } from './jsonl-records.ts';
 import type { RecordBatch } from './record-batch.ts';
-import { textPieces, type TextPiece } from './text-pieces.ts';
+import { textPieces, type TextPiece, type TextPieceOptions } from './text-pieces.ts';
 
 export type TextFormat = 'csv' | 'jsonl';
 
@@ -111,8 +111,8 @@ export class TextDatasetReader implements DatasetReader {
   }
 
   /** The input cut into pieces of whole rows, where `read` would cut its chunks, for other threads to parse (see decodeTextPiece). */
-  pieces(options: ReadOptions): AsyncGenerator<TextPiece> {
-    return textPieces(this.paths, { ...options, format: this.options.format, delimiter: this.options.delimiter, onBytes: (n) => (this.bytesRead += n) });
+  pieces(options: ReadOptions, allocate?: TextPieceOptions['allocate']): AsyncGenerator<TextPiece> {
+    return textPieces(this.paths, { ...options, format: this.options.format, delimiter: this.options.delimiter, onBytes: (n) => (this.bytesRead += n), allocate });
   }
 
   countRows(signal?: AbortSignal): Promise<number> {

@@ -6,6 +6,7 @@ import { csvRecords } from '../../../src/adapters/io/csv-records.ts';
 import { jsonlRecords } from '../../../src/adapters/io/jsonl-records.ts';
 import { TextDatasetReader } from '../../../src/adapters/io/text-dataset-reader.ts';
 import { decodeTextPiece } from '../../../src/adapters/io/text-piece-decoder.ts';
+import { PieceBuffers } from '../../../src/adapters/io/text-pieces.ts';
 import { csvFormat, jsonlFormat } from '../../../src/adapters/io/text-row-format.ts';
 import { DECODE_SLICE_BYTES, ENCODE_SLICE_CHARS } from '../../../src/adapters/io/utf8-slices.ts';
 import { tempDir } from '../../helpers/temp-dir.ts';
@@ -95,4 +96,24 @@ test('output rows encoded a slice at a time are the bytes of their text encoded 
   const jsonl = jsonlFormat.rows(columns, rows);
   assert.equal(jsonl.toString('utf8'), rows.map((r) => `${JSON.stringify({ id: r[0], city: r[1], score: r[2] })}\n`).join(''));
   assert.equal(csvFormat().rows(columns, []).length, 0);
+});
+
+test('piece buffers given back are handed out again, one piece at a time, only when large enough', () => {
+  const buffers = new PieceBuffers(2);
+  const a = buffers.allocate(1000);
+  const b = buffers.allocate(1000);
+  assert.equal(a.byteLength, 1000);
+  assert.notEqual(a.buffer, b.buffer, 'two pieces in flight never share a buffer');
+  buffers.giveBack(a.buffer as ArrayBuffer);
+  const c = buffers.allocate(1100);
+  assert.equal(c.buffer, a.buffer, 'a buffer given back is reused when the piece fits (with room to spare)');
+  assert.equal(c.byteLength, 1100);
+  assert.notEqual(buffers.allocate(1000).buffer, a.buffer, 'and not handed out twice');
+  buffers.giveBack(b.buffer as ArrayBuffer);
+  assert.notEqual(buffers.allocate(5000).buffer, b.buffer, 'a piece larger than every spare gets a new buffer');
+  const capped = new PieceBuffers(2);
+  const spares = [new ArrayBuffer(10), new ArrayBuffer(10), new ArrayBuffer(10)];
+  for (const spare of spares) capped.giveBack(spare);
+  const taken = [capped.allocate(10), capped.allocate(10), capped.allocate(10)].map((piece) => piece.buffer);
+  assert.equal(taken.filter((buffer) => spares.includes(buffer as ArrayBuffer)).length, 2, 'at most `keep` buffers wait for reuse');
 });
