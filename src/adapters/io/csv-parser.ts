@@ -79,8 +79,9 @@ export class CsvParser<C extends CsvCell = string> {
       this.bom = false;
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     }
-    // A long quoted field is not re-parsed from its start for every piece that cannot close it.
-    if (this.inQuote && !text.includes('"')) {
+    // A long quoted field is not re-parsed from its start for every piece that cannot close it; nor is a long row
+    // for every piece without a line break, which cannot end it (parsed again each time, a row would cost its length squared).
+    if ((this.inQuote && !text.includes('"')) || (this.carry !== '' && !text.includes('\n') && !text.includes('\r'))) {
       this.carry += text;
       this.checkCarry();
       return [];

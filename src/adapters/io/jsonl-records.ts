@@ -43,9 +43,14 @@ class LineCollector {
 
   push(text: string): void {
     if (this.line === 0 && this.carry === '' && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    const parts = (this.carry + text).split('\n');
-    this.carry = parts.pop() as string;
-    for (const part of parts) this.take(part);
+    if (text.includes('\n')) {
+      const parts = (this.carry + text).split('\n');
+      this.carry = parts.pop() as string;
+      for (const part of parts) this.take(part);
+    } else {
+      // Only a longer unfinished line: split again from its start for every piece, a long line would cost its length squared.
+      this.carry += text;
+    }
     // The carry is one unfinished line: past the limit it fails rather than growing with the file.
     if (this.carry.length * 3 > this.maxRowBytes && Buffer.byteLength(this.carry) > this.maxRowBytes) {
       throw rowTooLong(this.source, this.line + 1, this.maxRowBytes);

@@ -34,7 +34,7 @@ export interface TextPieceOptions {
   readonly onBytes?: (bytes: number) => void;
   /** A row longer than this fails (default MAX_ROW_BYTES), as it does for the sequential reader. */
   readonly maxRowBytes?: number;
-  /** Room for a piece's bytes: a buffer the piece may own, at least `size` bytes long (default: a new one of that size; see PieceBuffers). */
+  /** Room for a piece's bytes: a view of exactly `size` bytes on a buffer the piece may own, which may be longer (default: a new buffer of that size; see PieceBuffers). */
   readonly allocate?: (size: number) => Uint8Array;
 }
 
@@ -192,9 +192,15 @@ export class PieceBuffers {
     return new Uint8Array(new ArrayBuffer(Math.ceil(size * 1.25)), 0, size);
   };
 
-  /** The buffer of a piece that has been parsed (sent back by the thread that parsed it). */
+  /** The buffer of a piece that has been parsed (sent back by the thread that parsed it). Past `keep`, the largest are kept: a small one (a file's last piece) would fit no later piece. */
   giveBack(buffer: ArrayBuffer): void {
-    if (this.spare.length < this.keep) this.spare.push(buffer);
+    if (this.spare.length < this.keep) {
+      this.spare.push(buffer);
+      return;
+    }
+    let smallest = 0;
+    for (let i = 1; i < this.spare.length; i++) if ((this.spare[i] as ArrayBuffer).byteLength < (this.spare[smallest] as ArrayBuffer).byteLength) smallest = i;
+    if (this.keep > 0 && (this.spare[smallest] as ArrayBuffer).byteLength < buffer.byteLength) this.spare[smallest] = buffer;
   }
 }
 

@@ -79,11 +79,12 @@ const JSON_CELLS: CellWriter = {
 };
 
 /**
- * Column names a record's keys keep in column order: an array index comes
- * first in an object whatever its place, and `__proto__` is no key.
+ * Column names a record's keys keep one by one, in column order: an array
+ * index comes first in an object whatever its place, `__proto__` is no key,
+ * and a name kept twice is one key.
  */
 function plainKeys(columns: readonly OutputColumn[]): boolean {
-  return columns.length > 0 && columns.every((c) => c.name !== '__proto__' && !/^(0|[1-9]\d*)$/.test(c.name));
+  return columns.length > 0 && new Set(columns.map((c) => c.name)).size === columns.length && columns.every((c) => c.name !== '__proto__' && !/^(0|[1-9]\d*)$/.test(c.name));
 }
 
 export const jsonlFormat: RowFormat = {

@@ -50,6 +50,8 @@ test('JSON Lines written from columns is byte for byte the JSON Lines written fr
   // An index-like key goes first in a JSON object whatever its column's place; __proto__ is no key at all.
   check(jsonlFormat, [...COLUMNS.slice(0, 4), { name: '7', type: 'json' }], 'an index key');
   check(jsonlFormat, [...COLUMNS.slice(0, 4), { name: '__proto__', type: 'json' }], 'a __proto__ column');
+  // A column kept twice (--keep-columns id,id) is one key of a record.
+  check(jsonlFormat, [...COLUMNS.slice(0, 4), { name: 'id', type: 'json' }], 'a name twice');
 });
 
 test('the kinds the fast path copies are really among the columns compared', () => {

@@ -117,3 +117,39 @@ test('piece buffers given back are handed out again, one piece at a time, only w
   const taken = [capped.allocate(10), capped.allocate(10), capped.allocate(10)].map((piece) => piece.buffer);
   assert.equal(taken.filter((buffer) => spares.includes(buffer as ArrayBuffer)).length, 2, 'at most `keep` buffers wait for reuse');
 });
+
+test('rows longer than many decode slices, and a CR line end at a slice boundary, read whole and in order', async () => {
+  const header = 'a,b\r';
+  // Row 1 ends with a CR that is the last byte of the first slice; row 2 then runs over several slices with no line break.
+  const row1 = `x,${'y'.repeat(DECODE_SLICE_BYTES - header.length - 3)}\r`;
+  const long = 'w'.repeat(5 * DECODE_SLICE_BYTES + 123);
+  const text = `${header}${row1}z,${long}\rq,"quoted ""${long}"""\nlast,1`;
+  assert.equal(Buffer.byteLength(header + row1), DECODE_SLICE_BYTES);
+  const rows: unknown[] = [];
+  const lines: number[] = [];
+  for await (const batch of csvRecords([Buffer.from(text)], { batchSize: 10 })) {
+    rows.push(...batch.records.map((r) => [r.a, r.b]));
+    lines.push(...batch.lines);
+  }
+  assert.deepEqual(rows, [['x', 'y'.repeat(DECODE_SLICE_BYTES - header.length - 3)], ['z', long], ['q', `quoted "${long}"`], ['last', '1']]);
+  assert.deepEqual(lines, [2, 3, 4, 5]);
+
+  const jsonl = `{"id":1}\n{"long":"${long}"}\n{"id":3}`;
+  const records: unknown[] = [];
+  for await (const batch of jsonlRecords([Buffer.from(jsonl)], { batchSize: 10 })) records.push(...batch.records);
+  assert.deepEqual(records, [{ id: 1 }, { long }, { id: 3 }]);
+});
+
+test('piece buffers kept for reuse are the largest given back', () => {
+  const buffers = new PieceBuffers(2);
+  const big = [new ArrayBuffer(1000), new ArrayBuffer(1000)];
+  for (const buffer of big) buffers.giveBack(buffer);
+  buffers.giveBack(new ArrayBuffer(0));
+  buffers.giveBack(new ArrayBuffer(10));
+  assert.ok(big.includes(buffers.allocate(900).buffer as ArrayBuffer) && big.includes(buffers.allocate(900).buffer as ArrayBuffer), 'small buffers never push out the large ones');
+  const small = new PieceBuffers(1);
+  small.giveBack(new ArrayBuffer(10));
+  const larger = new ArrayBuffer(2000);
+  small.giveBack(larger);
+  assert.equal(small.allocate(1500).buffer, larger, 'a larger buffer takes the place of the smallest');
+});
