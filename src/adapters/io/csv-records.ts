@@ -68,9 +68,12 @@ export async function* csvRecords(chunks: AsyncIterable<string | Uint8Array> | I
       rowNumber += batchSize;
     }
   }
-  const lines: number[] = [];
   const tail = decoder.end();
-  if (tail) take(parser.push(tail, lines), lines);
+  if (tail) {
+    const lines: number[] = [];
+    take(parser.push(tail, lines), lines);
+  }
+  const lines: number[] = [];
   take(parser.end(lines), lines);
   if (!header) throw new TetraError('INPUT_MALFORMED', `${source}: the CSV input is empty (a header row is required)`, { file: source });
   if (options.headerOnlyBatch && rowNumber === 0 && pending.length === 0) yield { records: [], firstRow: 0, lines: [], columns: header };

@@ -13,7 +13,7 @@ export async function* jsonlRecords(chunks: AsyncIterable<string | Uint8Array> |
   const source = options.source ?? 'input';
   const batchSize = options.batchSize ?? DEFAULT_BATCH_ROWS;
   const decoder = new StringDecoder('utf8');
-  const reader = new LineCollector(source, options.maxRowBytes ?? MAX_ROW_BYTES, options.keepMalformed);
+  const reader = new LineCollector(source, options.maxRowBytes ?? MAX_ROW_BYTES, options.keepMalformed, options.midFile);
   let firstRow = 0;
   const full = function* (final: boolean): Generator<RecordBatch> {
     while (reader.records.length >= batchSize || (final && reader.records.length > 0)) {
@@ -39,10 +39,10 @@ class LineCollector {
   private carry = '';
   private line = 0;
 
-  constructor(private readonly source: string, private readonly maxRowBytes: number, private readonly keepMalformed = false) {}
+  constructor(private readonly source: string, private readonly maxRowBytes: number, private readonly keepMalformed = false, private readonly midFile = false) {}
 
   push(text: string): void {
-    if (this.line === 0 && this.carry === '' && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    if (!this.midFile && this.line === 0 && this.carry === '' && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     if (text.includes('\n')) {
       const parts = (this.carry + text).split('\n');
       this.carry = parts.pop() as string;

@@ -21,6 +21,8 @@ export interface RecordReaderOptions {
   readonly maxRowBytes?: number;
   /** A row that cannot be decoded becomes a record marked MALFORMED_ROW (rejected later) instead of failing the read. */
   readonly keepMalformed?: boolean;
+  /** The text starts in the middle of a file (a piece cut for another thread): a byte-order mark there is data, not dropped as at a file's start. */
+  readonly midFile?: boolean;
 }
 
 export const DEFAULT_BATCH_ROWS = 1024;

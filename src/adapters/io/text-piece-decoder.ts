@@ -17,7 +17,7 @@ export async function decodeTextPiece(piece: TextPiece, { fields, plainKinds }: 
     batches = csvRecords([header, '\n', piece.bytes], { ...options, delimiter, fields, plainKinds });
     lineShift = piece.firstLine - headerLines - 1;
   } else {
-    batches = jsonlRecords([piece.bytes], options);
+    batches = jsonlRecords([piece.bytes], { ...options, midFile: true });
     lineShift = piece.firstLine - 1;
   }
   const records: RecordBatch['records'] = [];

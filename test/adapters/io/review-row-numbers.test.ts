@@ -40,6 +40,8 @@ const CASES: [string, 'csv' | 'jsonl', string | Buffer][] = [
   ['spaces.jsonl', 'jsonl', '{"a":1}\n \t\r\n{"a":2}\n{"a":3}\n'],
   ['formfeed.jsonl', 'jsonl', '{"a":1}\n\f\n{"a":2}\n{"a":3}\n'],
   ['nbsp.jsonl', 'jsonl', '{"a":1}\n\u00a0\n{"a":2}\n{"a":3}\n'],
+  // A byte-order mark is dropped at a file's start only: one at the start of a later line is data, wherever a piece starts.
+  ['bom.jsonl', 'jsonl', '\ufeff{"a":1}\n\ufeff{"a":2}\n{"a":3}\n'],
   ['gz.csv.gz', 'csv', gzipSync('a,b\n1,2\n\n3,4\n5,6\n')],
 ];
 

@@ -153,3 +153,16 @@ test('piece buffers kept for reuse are the largest given back', () => {
   small.giveBack(larger);
   assert.equal(small.allocate(1500).buffer, larger, 'a larger buffer takes the place of the smallest');
 });
+
+test('the rows that end the input after a cut character keep their own line numbers', async () => {
+  // The decoder holds the cut character to the end; the row it ends and the row after the CR each have their line.
+  const bytes = Buffer.concat([Buffer.from('a,b\n1,2\r3,x'), Buffer.from('é').subarray(0, 1)]);
+  const rows: unknown[] = [];
+  const lines: number[] = [];
+  for await (const batch of csvRecords([bytes], { keepMalformed: true })) {
+    rows.push(...batch.records.map((r) => [r.a, r.b]));
+    lines.push(...batch.lines);
+  }
+  assert.deepEqual(rows, [['1', '2'], ['3', 'x\ufffd']]);
+  assert.deepEqual(lines, [2, 3]);
+});
