@@ -4,7 +4,7 @@ import { TextDatasetReader } from '../../adapters/io/text-dataset-reader.ts';
 import { ParquetReader } from '../../adapters/io/parquet-reader.ts';
 import { ParquetRangeScoring, TextPieceScoring } from '../batch-threads.ts';
 import { EXIT_CODES, ProgressReporter, formatSummary, parseRejectLimit, parseShard, runBatchJob, type BatchSummary, type ParallelScoring, type ProgressStyle } from '../../modes/batch/index.ts';
-import type { DatasetReader, DatasetWriter, ModelRepository } from '../../core/index.ts';
+import type { DatasetReader, ModelRepository } from '../../core/index.ts';
 import { summaryPathFor, type JobFileNames } from '../../adapters/io/job-files.ts';
 import type { IfExists } from '../../adapters/io/postgres-writer.ts';
 import { isDatabase, openInput, openOutput, openRejects, rejectsPath, type DatasetFormat } from '../dataset-io.ts';
@@ -92,15 +92,20 @@ export async function runBatch(options: BatchOptions, signal?: AbortSignal): Pro
   try {
     // Asked before any thread starts, so a job refused (another job writes the output) starts none; the job is handed the answer.
     const lock = writer.lock();
+    const locked = await lock.then(() => true, () => false);
+    // Read once, here and for the job: an output holding a finished job (not redone without --force) needs no threads.
+    const manifest = locked && !options.force && writer.resumable ? writer.readManifest() : undefined;
+    // A manifest that cannot be read is the job's to report.
+    const finished = (await manifest?.catch(() => undefined))?.finished === true;
     // Started before this thread loads the model, so the threads load their code meanwhile.
-    if ((await lock.then(() => true, () => false)) && !(await finishedBefore(writer, options))) parallel = parallelScoring(reader, options);
+    if (locked && !finished) parallel = parallelScoring(reader, options);
     const opened = await openModel(options.model, options.repo, options.version);
     repository = opened.repository;
     const { name, service } = opened;
     const model = await modelDigest(repository, name, options.version);
     summary = await runBatchJob({
       service, model: name, version: options.version, reader, parallel,
-      writer, lock,
+      writer, lock, manifest,
       rejects: openRejects(options.output, options.rejects),
       chunkRows: options.chunkRows ?? DEFAULT_CHUNK_ROWS,
       commitRows: options.commitRows ?? DEFAULT_COMMIT_ROWS,
@@ -128,18 +133,6 @@ export async function runBatch(options: BatchOptions, signal?: AbortSignal): Pro
     }
   }
   return summary;
-}
-
-/**
- * Whether the output holds a finished job and no --force asks to redo it:
- * the job then does nothing (or fails, if its model, input or options
- * changed), and needs no threads. A manifest that cannot be read is the
- * job's to report.
- */
-async function finishedBefore(writer: DatasetWriter, options: BatchOptions): Promise<boolean> {
-  if (options.force || !writer.resumable) return false;
-  const manifest = await writer.readManifest().catch(() => undefined);
-  return manifest?.finished === true;
 }
 
 function keepList(text: string | undefined): 'all' | string[] | undefined {

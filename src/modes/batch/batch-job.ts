@@ -19,6 +19,8 @@ export interface BatchJobSpec {
   readonly writer: DatasetWriter;
   /** The writer's lock when the caller already asked for it (its answer, taken or refused); else the job asks. */
   readonly lock?: Promise<void>;
+  /** The writer's manifest when the caller already read it (after the lock, without --force); else the job reads it. */
+  readonly manifest?: Promise<JobManifest | undefined>;
   readonly rejects: RejectsLog;
   /** Rows per chunk: the unit of reading and scoring. */
   readonly chunkRows: number;
@@ -163,7 +165,7 @@ class BatchRun {
       model: meta.name, version: meta.version, artifact: meta.artifact, input: spec.reader.name, columns: input.map((c) => c.name),
       keep: this.kept.map((c) => c.name), chunkRows: spec.chunkRows, commitRows: spec.commitRows, output: spec.writer.name, ...spec.identity,
     });
-    const previous = spec.writer.resumable && !spec.force ? await spec.writer.readManifest() : undefined;
+    const previous = spec.writer.resumable && !spec.force ? await (spec.manifest ?? spec.writer.readManifest()) : undefined;
     if (previous && previous.fingerprint !== fingerprint) {
       throw new TetraError('JOB_MISMATCH', `${spec.writer.name}: an earlier job at this output was started with a different model, input or options; rerun with --force to replace it`, { file: spec.writer.name });
     }
