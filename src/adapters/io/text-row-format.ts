@@ -21,7 +21,7 @@ export function csvFormat(delimiter = ','): RowFormat {
     const text = typeof value === 'string' ? value : JSON.stringify(value);
     return needsQuotes.test(text) || text === '' ? `"${text.replaceAll('"', '""')}"` : text;
   };
-  const rows = (rows: readonly (readonly unknown[])[]): Buffer => encodeLinesInSlices(rows, (row) => row.map(cell).join(delimiter) + '\n');
+  const encodeRows = (rows: readonly (readonly unknown[])[]): Buffer => encodeLinesInSlices(rows, (row) => row.map(cell).join(delimiter) + '\n');
   // Text bytes are copied only when the delimiter is one byte to look for.
   const code = delimiter.length === 1 ? delimiter.charCodeAt(0) : 0x80;
   const cells: CellWriter = {
@@ -39,8 +39,8 @@ export function csvFormat(delimiter = ','): RowFormat {
   };
   return {
     header: (columns) => columns.map((c) => cell(c.name)).join(delimiter) + '\n',
-    rows: (_columns, list) => rows(list),
-    columnar: (columns, parts) => (code < 0x80 ? columnarLines(parts, cells, columns.map((_, c) => (c === 0 ? '' : delimiter)), '\n') : rows(parts.flatMap(rowsOf))),
+    rows: (_columns, rows) => encodeRows(rows),
+    columnar: (columns, parts) => (code < 0x80 ? columnarLines(parts, cells, columns.map((_, c) => (c === 0 ? '' : delimiter)), '\n') : encodeRows(parts.flatMap(rowsOf))),
   };
 }
 
