@@ -1,8 +1,10 @@
 import type { TextDatasetReader } from '../adapters/io/text-dataset-reader.ts';
 import type { ParquetRange, ParquetReader } from '../adapters/io/parquet-reader.ts';
+import { decodeTextPiece } from '../adapters/io/text-piece-decoder.ts';
 import { PieceBuffers, type TextPiece } from '../adapters/io/text-pieces.ts';
-import { TetraError } from '../core/index.ts';
-import { WorkerPool, type InFlight, type ParallelScoring, type ScoredRows, type ScoringPlan } from '../modes/batch/index.ts';
+import { TetraError, type RowChunk } from '../core/index.ts';
+import type { InFlight, ParallelScoring, ScoredRows, ScoringPlan } from '../modes/batch/batch-job.ts';
+import { WorkerPool } from '../modes/batch/worker-pool.ts';
 
 /**
  * What each batch worker thread is started with: the model as the command
@@ -22,8 +24,12 @@ export interface WorkerPlan {
   readonly watchKeys: boolean;
 }
 
-/** One unit of a worker's work: a piece of a text file, or a range of a Parquet file (scored as several chunks). */
-export type PieceRequest = ({ readonly piece: TextPiece } | { readonly range: ParquetRange }) & { readonly plan: WorkerPlan };
+/**
+ * One unit of a worker's work: a piece of a text file, or a range of a
+ * Parquet file (scored as several chunks); or, with the plan alone, loading
+ * the plan's model, to answer once the thread is ready to score.
+ */
+export type PieceRequest = ({ readonly piece: TextPiece } | { readonly range: ParquetRange } | { readonly prepare: true }) & { readonly plan: WorkerPlan };
 
 /** A worker's answer to a text piece: the chunk's rows, and the piece's buffer back for another piece. */
 export interface TextPieceResult {
@@ -31,8 +37,11 @@ export interface TextPieceResult {
   readonly spare: ArrayBuffer;
 }
 
-/** A worker's answer: one chunk's rows for a text piece, every chunk's for a Parquet range. */
-export type PieceResult = TextPieceResult | ScoredRows[];
+/** A worker's answer: one chunk's rows for a text piece, every chunk's for a Parquet range, `prepared` once its model is loaded. */
+export type PieceResult = TextPieceResult | ScoredRows[] | { readonly prepared: true };
+
+/** Scores a chunk on the thread that cuts the input, with the model that thread loaded. */
+export type ScoreHere = (chunk: RowChunk) => Promise<ScoredRows>;
 
 const WORKER_SCRIPT = workerScript();
 
@@ -53,23 +62,52 @@ function workerScript(): URL {
  * Scores CSV or JSON Lines files on worker threads: this thread only cuts
  * the files into pieces of whole rows; each worker parses a piece, scores it
  * with its own copy of the model and sends back output rows and rejects.
+ *
+ * A thread takes about half a second to load its code and model. With
+ * `scoreWhileStarting`, this thread, whose model is loaded by then, parses
+ * and scores the pieces itself until the first thread is ready, so a small
+ * input is done before the threads would have started, and a large one
+ * loses no time waiting for them.
  */
 export class TextPieceScoring implements ParallelScoring {
   private readonly pool: WorkerPool<PieceRequest, PieceResult>;
+  private piecesSent = false;
 
   /** The threads start now, loading their code while the job gets ready. */
-  constructor(private readonly reader: TextDatasetReader, model: WorkerModel, readonly threads: number) {
-    this.pool = startPool(model, threads);
+  constructor(private readonly reader: TextDatasetReader, model: WorkerModel, private readonly poolSize: number, private readonly scoreWhileStarting = false) {
+    this.pool = startPool(model, poolSize);
+  }
+
+  /** The threads that scored rows: none when this thread scored every piece before they were ready. */
+  get threads(): number {
+    return this.piecesSent ? this.poolSize : 0;
   }
 
   get chunksInFlight(): number {
-    return this.threads * 2;
+    return this.poolSize * 2;
   }
 
-  async *chunks(plan: ScoringPlan): AsyncGenerator<InFlight> {
+  async *chunks(plan: ScoringPlan, scoreHere?: ScoreHere): AsyncGenerator<InFlight> {
     const worker = workerPlan(plan);
     const buffers = new PieceBuffers(this.chunksInFlight + 1);
+    let threadReady = !(this.scoreWhileStarting && scoreHere);
+    if (!threadReady) {
+      // A failure to load counts as ready too: the pieces then go to the threads, which report it.
+      const ready = (): void => void (threadReady = true);
+      for (let i = 0; i < this.poolSize; i++) this.pool.run({ prepare: true, plan: worker }).then(ready, ready);
+    }
+    // This thread's pieces are scored one model call at a time, as a job without threads scores them.
+    let previous: Promise<unknown> = Promise.resolve();
     for await (const piece of this.reader.pieces({ startRow: plan.startRow, chunkRows: plan.chunkRows, signal: plan.signal }, buffers.allocate)) {
+      if (!threadReady && scoreHere) {
+        const chunk = await decodeTextPiece(piece, plan);
+        buffers.giveBack(piece.bytes.buffer as ArrayBuffer);
+        const scored = previous.then(() => scoreHere(chunk));
+        previous = scored.catch(() => undefined);
+        yield { scored };
+        continue;
+      }
+      this.piecesSent = true;
       // A piece's bytes are its own (see TextPiece): moved to the worker, not copied, and moved back once parsed.
       const answer = this.pool.run({ piece, plan: worker }, [piece.bytes.buffer as ArrayBuffer]) as Promise<TextPieceResult>;
       yield {

@@ -39,6 +39,7 @@ function modelFor(version: string): Promise<OpenedModel> {
 async function score(request: PieceRequest): Promise<PieceResult> {
   const { plan } = request;
   const { name, service } = await modelFor(plan.version);
+  if ('prepare' in request) return { prepared: true };
   const scoring: Omit<ScoringPlan, 'chunkRows'> = { model: name, version: plan.version, kept: plan.kept, fields: plan.fields, watchKeys: plan.watchKeys, startRow: 0 };
   if ('piece' in request) {
     const chunk = await decodeTextPiece(request.piece, plan);
@@ -58,5 +59,6 @@ function packed(scored: ScoredRows, plan: WorkerPlan): ScoredRows {
 
 function transferable(result: PieceResult): ArrayBuffer[] {
   const columns = (list: readonly ScoredRows[]): ArrayBuffer[] => list.flatMap((scored) => (scored.columnar ? columnarBuffers(scored.columnar) : []));
+  if ('prepared' in result) return [];
   return Array.isArray(result) ? columns(result) : [...columns([result.scored]), result.spare];
 }

@@ -30,7 +30,7 @@ export interface Serving {
 export async function buildServing(config: TetraConfig): Promise<Serving> {
   const logger = pino({ name: 'tetra', level: config.logging.level });
   const telemetry = new Telemetry({ logger });
-  const featureStores = openFeatureStores(config.feature_stores);
+  const featureStores = await openFeatureStores(config.feature_stores);
   const root = resolve(config.repository);
   const useRoot = existsSync(root) || Object.keys(config.models).length === 0;
   const b = config.batching;

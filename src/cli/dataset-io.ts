@@ -1,8 +1,7 @@
-import { extname, join } from 'node:path';
+import { join } from 'node:path';
 import { ParquetReader } from '../adapters/io/parquet-reader.ts';
 import { ParquetFileWriter } from '../adapters/io/parquet-writer.ts';
-import { PostgresReader } from '../adapters/io/postgres-reader.ts';
-import { PostgresWriter, type IfExists } from '../adapters/io/postgres-writer.ts';
+import type { IfExists } from '../adapters/io/postgres-writer.ts';
 import { rejectsPathFor, type JobFileNames } from '../adapters/io/job-files.ts';
 import { JsonlRejectsFile } from '../adapters/io/jsonl-rejects-file.ts';
 import { StreamWriter } from '../adapters/io/stream-writer.ts';
@@ -10,11 +9,9 @@ import { TextDatasetReader } from '../adapters/io/text-dataset-reader.ts';
 import { TextFileWriter } from '../adapters/io/text-file-writer.ts';
 import { csvFormat, jsonlFormat, type RowFormat } from '../adapters/io/text-row-format.ts';
 import { TetraError, type DatasetReader, type DatasetWriter, type RejectsLog } from '../core/index.ts';
-import { KeyHashShard, RowRangeShard, shardFiles, type Shard } from '../modes/batch/index.ts';
+import { KeyHashShard, RowRangeShard, shardFiles, type Shard } from '../modes/batch/shard.ts';
+import { formatOf, isDatabase, type DatasetFormat } from './dataset-format.ts';
 import { inputFiles } from './input-files.ts';
-
-export type DatasetFormat = 'csv' | 'jsonl' | 'parquet';
-export const DATASET_FORMATS: readonly DatasetFormat[] = ['csv', 'jsonl', 'parquet'];
 
 export interface InputSpec {
   readonly input: string;
@@ -29,25 +26,14 @@ export interface InputSpec {
   readonly files?: readonly string[];
 }
 
-/** The format a path names by its extension (ignoring `.gz`). */
-export function formatOf(path: string): DatasetFormat | undefined {
-  const ext = extname(path.replace(/\.gz$/i, '')).toLowerCase();
-  if (ext === '.csv' || ext === '.tsv') return 'csv';
-  if (ext === '.jsonl' || ext === '.ndjson') return 'jsonl';
-  if (ext === '.parquet' || ext === '.pq') return 'parquet';
-  return undefined;
-}
-
-export function isDatabase(location: string): boolean {
-  return /^postgres(ql)?:\/\//i.test(location);
-}
-
 /**
  * The reader for an `--input`, sharded when asked: by file when there are
  * at least as many files as shards, else by key hash or row range.
  */
 export async function openInput(spec: InputSpec): Promise<DatasetReader> {
   if (isDatabase(spec.input)) {
+    // The PostgreSQL client loads only for a job that reads a database.
+    const { PostgresReader } = await import('../adapters/io/postgres-reader.ts');
     const reader = new PostgresReader({ url: spec.input });
     if (!spec.shard) return reader;
     return spec.shardKey ? new KeyHashShard(reader, spec.shard, spec.shardKey) : new RowRangeShard(reader, spec.shard);
@@ -80,9 +66,12 @@ export interface OutputSpec {
   readonly delimiter?: string;
 }
 
-export function openOutput(spec: OutputSpec): DatasetWriter {
+export async function openOutput(spec: OutputSpec): Promise<DatasetWriter> {
   const { output } = spec;
-  if (isDatabase(output)) return new PostgresWriter({ url: output, ifExists: spec.ifExists });
+  if (isDatabase(output)) {
+    const { PostgresWriter } = await import('../adapters/io/postgres-writer.ts');
+    return new PostgresWriter({ url: output, ifExists: spec.ifExists });
+  }
   const format = spec.format ?? (output === '-' ? 'jsonl' : formatOf(output));
   if (!format) throw new TetraError('OUTPUT_FAILED', `${output}: cannot tell the format from the name; give --output-format csv, jsonl or parquet`, { file: output });
   if (format === 'parquet') {

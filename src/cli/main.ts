@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { TetraError, loadTetraConfig } from '../core/index.ts';
 import { jobOptions } from './job-options.ts';
-import { DATASET_FORMATS, type DatasetFormat } from './dataset-io.ts';
+import { DATASET_FORMATS, type DatasetFormat } from './dataset-format.ts';
 import type { ProgressStyle } from '../modes/batch/index.ts';
 import { INPUT_FORMATS, type InputFormat } from './input-source.ts';
 import { USAGE } from './usage.ts';

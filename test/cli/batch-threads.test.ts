@@ -4,6 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TextDatasetReader } from '../../src/adapters/io/text-dataset-reader.ts';
 import { TextPieceScoring } from '../../src/cli/batch-threads.ts';
+import type { RowChunk } from '../../src/core/index.ts';
 import type { ScoredRows, ScoringPlan } from '../../src/modes/batch/index.ts';
 import { jsModel, writeRepo } from '../helpers/js-model-repo.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
@@ -30,4 +31,55 @@ test('worker threads started before the job resolved its version score with the 
   } finally {
     await scoring.close();
   }
+});
+
+/** A plan over `id,x` rows, keeping the id, for the model `m` at version 1. */
+function idPlan(chunkRows: number): ScoringPlan {
+  return { model: 'm', version: '1', kept: [{ name: 'id', type: 'string' }], fields: ['x', 'id'], plainKinds: { x: 'number' }, startRow: 0, chunkRows };
+}
+
+function writeIdCsv(rows: number): string {
+  const input = join(tempDir(), 'x.csv');
+  writeFileSync(input, `id,x\n${Array.from({ length: rows }, (_, i) => `r${i},${i}`).join('\n')}\n`);
+  return input;
+}
+
+test('while its threads start, the cutting thread scores pieces itself; once one is ready, the threads take the rest, in input order', async () => {
+  const repo = writeRepo({ m: { versions: { 1: jsModel('x * 2') } } });
+  const scoring = new TextPieceScoring(new TextDatasetReader([writeIdCsv(2000)], { format: 'csv' }), { repo, target: 'm' }, 2, true);
+  const here: number[] = [];
+  // Slow on purpose, so the threads become ready while this thread is still at the input's start.
+  const scoreHere = async (chunk: RowChunk): Promise<ScoredRows> => {
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    here.push(chunk.firstRow);
+    const rows = chunk.records.map((r) => [r.id, 2 * Number(r.x)]);
+    return { rowsIn: rows.length, rows, rejects: [], columns: [{ name: 'id', type: 'string' }, { name: 'y', type: 'float64' }] };
+  };
+  try {
+    const rows: unknown[][] = [];
+    for await (const { scored } of scoring.chunks(idPlan(20), scoreHere)) rows.push(...(await scored).rows.map((r) => [...r]));
+    assert.deepEqual(rows, Array.from({ length: 2000 }, (_, i) => [`r${i}`, i * 2]));
+    assert.ok(here.length > 0, 'the first pieces were scored on the cutting thread');
+    assert.deepEqual(here, Array.from({ length: here.length }, (_, i) => i * 20), 'it scored the pieces at the input\'s start, in order');
+    assert.ok(here.length < 100, `the threads scored the rest (the cutting thread scored ${here.length} of 100 pieces)`);
+    assert.equal(scoring.threads, 2);
+  } finally {
+    await scoring.close();
+  }
+});
+
+test('an input done before the threads are ready was scored on no thread, and closing does not wait for them to start', async () => {
+  const repo = writeRepo({ m: { versions: { 1: jsModel('x * 2') } } });
+  const scoring = new TextPieceScoring(new TextDatasetReader([writeIdCsv(30)], { format: 'csv' }), { repo, target: 'm' }, 2, true);
+  const scoreHere = async (chunk: RowChunk): Promise<ScoredRows> => {
+    const rows = chunk.records.map((r) => [r.id, 2 * Number(r.x)]);
+    return { rowsIn: rows.length, rows, rejects: [], columns: [{ name: 'id', type: 'string' }, { name: 'y', type: 'float64' }] };
+  };
+  const rows: unknown[][] = [];
+  for await (const { scored } of scoring.chunks(idPlan(100), scoreHere)) rows.push(...(await scored).rows.map((r) => [...r]));
+  const closing = performance.now();
+  await scoring.close();
+  assert.deepEqual(rows, Array.from({ length: 30 }, (_, i) => [`r${i}`, i * 2]));
+  assert.equal(scoring.threads, 0);
+  assert.ok(performance.now() - closing < 1000, 'the threads were stopped, not awaited');
 });

@@ -1,10 +1,23 @@
 import { TetraError, type DatasetColumn, type DatasetReader, type DatasetSize, type InputRecord, type ReadOptions, type RowChunk } from '../../core/index.ts';
 import { converterFor, type ValueConverter } from './parquet-columns.ts';
-import { FileBytes, readFooter, unreadable, type ParquetFooter, type RowGroupSpan } from './parquet-file.ts';
+import type { FileBytes, ParquetFooter, RowGroupSpan } from './parquet-file.ts';
 import type { ColumnPiece } from './parquet-flat-column.ts';
-import { RowGroupDecoder, type DecodedGroup } from './parquet-row-group.ts';
+import type { DecodedGroup, RowGroupDecoder } from './parquet-row-group.ts';
 import { throwIfCancelled } from './record-batch.ts';
 import { compileRecord } from './record-shape.ts';
+
+type ParquetDecoding = typeof import('./parquet-file.ts') & typeof import('./parquet-row-group.ts');
+let decoding: Promise<ParquetDecoding> | undefined;
+
+/**
+ * The footer and row-group decoding (hyparquet and its codecs), loaded when
+ * a Parquet file is first read: a command, or a worker thread, that reads
+ * none does not pay for loading them.
+ */
+function parquetDecoding(): Promise<ParquetDecoding> {
+  decoding ??= Promise.all([import('./parquet-file.ts'), import('./parquet-row-group.ts')]).then(([file, group]) => ({ ...file, ...group }));
+  return decoding;
+}
 
 interface FileSummary {
   readonly rows: number;
@@ -48,7 +61,7 @@ export async function* readParquetRange(range: ParquetRange, options: Pick<ReadO
 
 /** Whole chunks about as many rows as the file's first row group: a thread decodes each group once. */
 async function rangeRowsOf(path: string, chunkRows: number): Promise<number> {
-  const group = (await readFooter(path)).rowGroups[0];
+  const group = (await (await parquetDecoding()).readFooter(path)).rowGroups[0];
   const groupRows = group ? group.end - group.start : chunkRows;
   return chunkRows * Math.max(1, Math.round(groupRows / chunkRows));
 }
@@ -104,6 +117,7 @@ export class ParquetReader implements DatasetReader {
       throwIfCancelled(signal, path);
       const { rows } = await this.summary(path);
       if (startRow < fileFirst + rows) {
+        const { readFooter, unreadable } = await parquetDecoding();
         const footer = await readFooter(path);
         // Rows are counted from the first footer read; a file rewritten since would shift every row after it.
         if (footer.rows !== rows) throw unreadable(path, `changed while being read: its footer now lists ${footer.rows} rows, not ${rows}`);
@@ -153,7 +167,7 @@ export class ParquetReader implements DatasetReader {
   private summary(path: string): Promise<FileSummary> {
     let summary = this.summaries.get(path);
     if (!summary) {
-      summary = readFooter(path).then(({ rows, bytes, columns }) => ({ rows, bytes, columns }));
+      summary = parquetDecoding().then(({ readFooter }) => readFooter(path)).then(({ rows, bytes, columns }) => ({ rows, bytes, columns }));
       this.summaries.set(path, summary);
       // A failure is not kept: the next call reports it afresh.
       summary.catch(() => this.summaries.delete(path));
@@ -164,6 +178,7 @@ export class ParquetReader implements DatasetReader {
   /** One file's rows from `from`, cut every `chunkRows` rows counted from the file's first row. */
   private async *fileChunks(footer: ParquetFooter, columns: readonly DatasetColumn[], from: number, fileFirst: number, chunkRows: number, signal?: AbortSignal): AsyncGenerator<RowChunk> {
     const names = columns.map((c) => c.name);
+    const { FileBytes, RowGroupDecoder, unreadable } = await parquetDecoding();
     const decoder = new RowGroupDecoder(footer, names);
     const builder = new RecordBuilder(names, columns.map((c) => converterFor(c.type)));
     const file = await FileBytes.open(footer.path, (n) => (this.bytesRead += n));
@@ -179,7 +194,7 @@ export class ParquetReader implements DatasetReader {
           if (!group || at >= group.end) {
             throwIfCancelled(signal, footer.path);
             group = undefined; // let the previous group go before decoding the next
-            group = await decodeGroup(decoder, file, footer, footer.rowGroups[groupIndex++] as RowGroupSpan, at);
+            group = await decodeGroup(decoder, file, footer, footer.rowGroups[groupIndex++] as RowGroupSpan, at, unreadable);
           }
           const take = Math.min(end, group.end) - at;
           builder.fill(records, filled, group, at, take);
@@ -194,7 +209,7 @@ export class ParquetReader implements DatasetReader {
   }
 }
 
-async function decodeGroup(decoder: RowGroupDecoder, file: FileBytes, footer: ParquetFooter, group: RowGroupSpan, from: number): Promise<DecodedGroup> {
+async function decodeGroup(decoder: RowGroupDecoder, file: FileBytes, footer: ParquetFooter, group: RowGroupSpan, from: number, unreadable: ParquetDecoding['unreadable']): Promise<DecodedGroup> {
   try {
     return await decoder.decode(file, group, from);
   } catch (error) {

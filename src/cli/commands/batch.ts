@@ -3,11 +3,17 @@ import { availableParallelism } from 'node:os';
 import { TextDatasetReader } from '../../adapters/io/text-dataset-reader.ts';
 import { ParquetReader } from '../../adapters/io/parquet-reader.ts';
 import { ParquetRangeScoring, TextPieceScoring } from '../batch-threads.ts';
-import { EXIT_CODES, ProgressReporter, formatSummary, parseRejectLimit, parseShard, runBatchJob, type BatchSummary, type ParallelScoring, type ProgressStyle } from '../../modes/batch/index.ts';
+// From the modules themselves: the batch mode's index also holds the scheduler and its metrics, which one job does not need.
+import { runBatchJob, type ParallelScoring } from '../../modes/batch/batch-job.ts';
+import { EXIT_CODES, formatSummary, type BatchSummary } from '../../modes/batch/job-summary.ts';
+import { ProgressReporter, type ProgressStyle } from '../../modes/batch/progress-reporter.ts';
+import { parseRejectLimit } from '../../modes/batch/reject-limit.ts';
+import { parseShard } from '../../modes/batch/shard.ts';
 import type { DatasetReader, ModelRepository } from '../../core/index.ts';
 import { summaryPathFor, type JobFileNames } from '../../adapters/io/job-files.ts';
 import type { IfExists } from '../../adapters/io/postgres-writer.ts';
-import { isDatabase, openInput, openOutput, openRejects, rejectsPath, type DatasetFormat } from '../dataset-io.ts';
+import { isDatabase, type DatasetFormat } from '../dataset-format.ts';
+import { openInput, openOutput, openRejects, rejectsPath } from '../dataset-io.ts';
 import { inputLocation, inputStamps, modelDigest } from '../job-identity.ts';
 import { inputFiles } from '../input-files.ts';
 import { openModel } from '../open-model.ts';
@@ -84,7 +90,7 @@ export async function runBatch(options: BatchOptions, signal?: AbortSignal): Pro
   });
   const stamps = await inputStamps(files);
   const reader = await openInput({ input: options.input, format: options.inputFormat, delimiter: options.delimiter, shard, shardKey: options.shardKey, own, files });
-  const writer = openOutput({ output: options.output, format: options.outputFormat, delimiter: options.delimiter, ifExists: options.ifExists ?? (options.force ? 'replace' : undefined) });
+  const writer = await openOutput({ output: options.output, format: options.outputFormat, delimiter: options.delimiter, ifExists: options.ifExists ?? (options.force ? 'replace' : undefined) });
   const progress = new ProgressReporter(process.stderr, options.progress ?? (options.job && !process.stderr.isTTY ? 'log' : undefined));
   let parallel: ParallelScoring | undefined;
   let repository: ModelRepository | undefined;
@@ -148,12 +154,15 @@ function keepList(text: string | undefined): 'all' | string[] | undefined {
  * group at once, and with the million-row groups many writers make,
  * several in flight would break the memory bound. With small groups
  * --workers N is faster (bench/batch).
+ *
+ * By default this thread also scores text pieces until a thread is ready;
+ * `--workers N` scores on exactly those N threads.
  */
 function parallelScoring(reader: DatasetReader, options: BatchOptions): ParallelScoring | undefined {
   const workers = options.workers ?? (reader instanceof ParquetReader ? 0 : availableParallelism());
   if (workers === 0) return undefined;
   const model = { repo: options.repo, target: options.model };
-  if (reader instanceof TextDatasetReader && reader.splittable) return new TextPieceScoring(reader, model, workers);
+  if (reader instanceof TextDatasetReader && reader.splittable) return new TextPieceScoring(reader, model, workers, options.workers === undefined);
   if (reader instanceof ParquetReader) return new ParquetRangeScoring(reader, model, workers);
   return undefined;
 }

@@ -85,10 +85,12 @@ export interface InFlight {
  * order, without waiting for it, so the caller bounds how many are in flight.
  */
 export interface ParallelScoring {
+  /** The threads that scored rows (read once the job is done). */
   readonly threads: number;
   /** Chunks the runner keeps in flight to keep every thread busy. */
   readonly chunksInFlight: number;
-  chunks(plan: ScoringPlan): AsyncIterable<InFlight>;
+  /** `scoreHere` scores a chunk on the caller's thread, for a scorer that does so while its threads start. */
+  chunks(plan: ScoringPlan, scoreHere: (chunk: RowChunk) => Promise<ScoredRows>): AsyncIterable<InFlight>;
   close(): Promise<void>;
 }
 
@@ -226,7 +228,7 @@ class BatchRun {
     const fields = meta.recordFields ? [...new Set([...meta.recordFields, ...this.kept.map((c) => c.name)])] : undefined;
     const plan: ScoringPlan = { model: meta.name, version: meta.version, kept: this.kept, fields, plainKinds: plainKindsOf(meta, this.kept), columnar: spec.writer.takesColumnar === true, watchKeys: this.watchKeys, startRow: this.manifest?.rowsIn ?? 0, chunkRows: spec.chunkRows, signal: spec.signal };
     if (spec.parallel) {
-      yield* spec.parallel.chunks(plan);
+      yield* spec.parallel.chunks(plan, (chunk) => scoreChunk(spec.service, plan, chunk));
       return;
     }
     // One model call at a time: the next chunk is read and decoded meanwhile, and the model's queue never overflows.
