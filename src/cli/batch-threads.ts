@@ -78,9 +78,9 @@ export class TextPieceScoring implements ParallelScoring {
     this.pool = startPool(model, poolSize);
   }
 
-  /** The threads that scored rows: none when this thread scored every piece before they were ready. */
+  /** The threads scoring the input: none when this thread scored every piece before one was ready. */
   get threads(): number {
-    return this.piecesSent ? this.poolSize : 0;
+    return this.piecesSent || !this.scoreWhileStarting ? this.poolSize : 0;
   }
 
   get chunksInFlight(): number {
@@ -100,9 +100,12 @@ export class TextPieceScoring implements ParallelScoring {
     let previous: Promise<unknown> = Promise.resolve();
     for await (const piece of this.reader.pieces({ startRow: plan.startRow, chunkRows: plan.chunkRows, signal: plan.signal }, buffers.allocate)) {
       if (!threadReady && scoreHere) {
-        const chunk = await decodeTextPiece(piece, plan);
-        buffers.giveBack(piece.bytes.buffer as ArrayBuffer);
-        const scored = previous.then(() => scoreHere(chunk));
+        // Parsed in turn with the scoring: a piece that cannot be parsed fails in input order, as on a thread, after the chunks before it.
+        const scored = previous.then(async () => {
+          const chunk = await decodeTextPiece(piece, plan);
+          buffers.giveBack(piece.bytes.buffer as ArrayBuffer);
+          return scoreHere(chunk);
+        });
         previous = scored.catch(() => undefined);
         yield { scored };
         continue;

@@ -83,3 +83,32 @@ test('an input done before the threads are ready was scored on no thread, and cl
   assert.equal(scoring.threads, 0);
   assert.ok(performance.now() - closing < 1000, 'the threads were stopped, not awaited');
 });
+
+test('a piece the cutting thread cannot parse fails as its own chunk, after the chunks before it, as on a thread', async () => {
+  const repo = writeRepo({ m: { versions: { 1: jsModel('x * 2') } } });
+  const input = join(tempDir(), 'x.csv');
+  // The quote opened on line 47 is never closed: the last piece cannot be parsed.
+  writeFileSync(input, `id,x\n${Array.from({ length: 50 }, (_, i) => (i === 45 ? `"r${i},${i}` : `r${i},${i}`)).join('\n')}\n`);
+  const scoring = new TextPieceScoring(new TextDatasetReader([input], { format: 'csv' }), { repo, target: 'm' }, 2, true);
+  const scoreHere = async (chunk: RowChunk): Promise<ScoredRows> => {
+    const rows = chunk.records.map((r) => [r.id, 2 * Number(r.x)]);
+    return { rowsIn: rows.length, rows, rejects: [], columns: [{ name: 'id', type: 'string' }, { name: 'y', type: 'float64' }] };
+  };
+  try {
+    // Every chunk is taken before any is awaited, as a job keeps several in flight.
+    const inFlight: Promise<ScoredRows>[] = [];
+    for await (const { scored } of scoring.chunks(idPlan(10), scoreHere)) {
+      scored.catch(() => undefined);
+      inFlight.push(scored);
+    }
+    assert.equal(inFlight.length, 5);
+    const settled = await Promise.allSettled(inFlight);
+    assert.deepEqual(settled.slice(0, 4).map((s) => s.status), ['fulfilled', 'fulfilled', 'fulfilled', 'fulfilled']);
+    const last = settled[4] as PromiseRejectedResult;
+    assert.equal(last.status, 'rejected');
+    assert.match(String(last.reason), /line 47: a quoted field is not closed/);
+    assert.equal(scoring.threads, 0);
+  } finally {
+    await scoring.close();
+  }
+});

@@ -30,7 +30,7 @@ export interface BatchSummary {
   readonly rowsPerSecond: number;
   readonly startedAt: string;
   readonly finishedAt: string;
-  /** Worker threads that parsed and scored rows; 0 when the main thread scored every row (and for a job already done, which starts none). */
+  /** Worker threads the rows were scored on; 0 when the main thread scored every row (and for a job already done, which starts none). */
   readonly workers: number;
   /** Record keys the output could not keep although every column was asked for (JSON Lines keys first met after the sample). */
   readonly keysNotKept?: readonly KeyNotKept[];
