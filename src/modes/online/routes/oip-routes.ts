@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { TetraError, halfBitsToNumber, type InferenceService, type InputRecord, type ModelRepository, type Tensor, type TensorMap } from '../../../core/index.ts';
+import { TetraError, halfBitsToNumber, type InferenceService, type InputRecord, type ModelRepository, type Tensor, type TensorMap, type TensorSpec } from '../../../core/index.ts';
 import { callContext, type CallContext } from '../call-context.ts';
-import { decodeInferRequest, encodeInferResponse, HEADER_LENGTH_HEADER, modelMetadata, platformOf, serverMetadata, type OipInferRequest } from '../oip/index.ts';
+import { decodeInferRequest, encodeInferResponse, HEADER_LENGTH_HEADER, modelMetadata, oipFromDType, platformOf, serverMetadata, type OipInferRequest } from '../oip/index.ts';
 
 const SERVER_NAME = 'tetra';
 const SERVER_VERSION = '0.1.0';
@@ -63,6 +63,7 @@ function inferDecoded(service: InferenceService, repository: ModelRepository, pa
   const outputs = decoded.outputs?.map((o) => o.name);
   const sent = Object.keys(decoded.inputs);
   if (sent.every((n) => inputNames.includes(n)) || !features) {
+    checkDatatypes(served.model.signature.inputs, decoded.inputs);
     return service.infer({ ...target, tensors: decoded.inputs, ...(outputs ? { outputs } : {}) });
   }
   // The online-features key (e.g. card_id) is a column too: the features it looks up may be left out.
@@ -73,6 +74,20 @@ function inferDecoded(service: InferenceService, repository: ModelRepository, pa
     throw new TetraError('INPUT_TENSOR_UNKNOWN', `input "${stranger}" is neither an input (${inputNames.join(', ')}) nor a feature of the model (${features.join(', ')})`, { field: stranger });
   }
   return service.infer({ ...target, records: columnsToRecords(decoded.inputs, columns), returnTensors: true });
+}
+
+/**
+ * A tensor of a datatype the model does not take fails naming both in the
+ * protocol's terms (`BYTES`, `FP32`), which is what the caller wrote; the
+ * model's own check would name the runtime's (`string`, `float32`).
+ */
+function checkDatatypes(specs: readonly TensorSpec[], inputs: TensorMap): void {
+  for (const spec of specs) {
+    const t = inputs[spec.name];
+    if (!t || t.dtype === spec.dtype || spec.accepts?.includes(t.dtype)) continue;
+    const allowed = [spec.dtype, ...(spec.accepts ?? [])].map(oipFromDType).join(' or ');
+    throw new TetraError('INPUT_TENSOR_DTYPE', `input tensor "${spec.name}" has datatype ${oipFromDType(t.dtype)}, but the model takes ${allowed}`, { field: spec.name });
+  }
 }
 
 /** The OIP `timeout` parameter is in microseconds (as Triton defines it); the Tetra-Timeout header wins. */
