@@ -2,6 +2,7 @@ import type { ColumnChunk, Compressors, DecodedArray, ParquetParsers, SchemaTree
 import { parquetHeader } from 'hyparquet/src/column.js';
 import { convert, convertWithDictionary, DEFAULT_PARSERS } from 'hyparquet/src/convert.js';
 import { decompressPage, readDataPage, readDataPageV2 } from 'hyparquet/src/datapage.js';
+import { readRleBitPackedHybrid } from 'hyparquet/src/encoding.js';
 import { readPlain } from 'hyparquet/src/plain.js';
 import { getMaxDefinitionLevel } from 'hyparquet/src/schema.js';
 
@@ -27,6 +28,9 @@ export interface ColumnPiece {
 export class FlatColumnDecoder {
   private readonly decoder: ColumnDecoder;
   private readonly maxDefinition: number;
+  /** Definition levels and dictionary indices of the page being decoded, reused page after page (see readFlatPage). */
+  private levels = new Uint8Array(0);
+  private indices = new Int32Array(0);
 
   /** `root` is the file's schema tree, `tree` one of its top-level columns without children. */
   constructor(root: SchemaTree, tree: SchemaTree, chunk: ColumnChunk, parsers: Partial<ParquetParsers>, compressors: Compressors) {
@@ -82,7 +86,10 @@ export class FlatColumnDecoder {
     let levels: ArrayLike<number> | undefined;
     let data: DecodedArray;
     let encoding: string;
-    if (header.data_page_header) {
+    if (header.data_page_header && FLAT_ENCODINGS.has(header.data_page_header.encoding)) {
+      const plain = decompressPage(page, header.uncompressed_page_size, this.decoder.codec, this.decoder.compressors);
+      return this.readFlatPage(plain, header.data_page_header.encoding, rows, dictionary);
+    } else if (header.data_page_header) {
       const plain = decompressPage(page, header.uncompressed_page_size, this.decoder.codec, this.decoder.compressors);
       ({ definitionLevels: levels, dataPage: data } = readDataPage(plain, header.data_page_header, this.decoder));
       encoding = header.data_page_header.encoding;
@@ -95,6 +102,55 @@ export class FlatColumnDecoder {
     const values = convertWithDictionary(data, dictionary, encoding as Parameters<typeof convertWithDictionary>[2], this.decoder);
     return withNulls(values, levels, this.maxDefinition, rows);
   }
+
+  /**
+   * A version 1 data page in the encodings most writers use, as hyparquet's
+   * readDataPage decodes it, but with the definition levels and dictionary
+   * indices in typed arrays this decoder keeps from page to page. hyparquet
+   * makes a fresh array of numbers for each, a megabyte for a page of 123k
+   * rows (DuckDB writes a row group's column as one page): on fresh memory,
+   * those two arrays cost more than decoding the values.
+   */
+  private readFlatPage(bytes: Uint8Array, encoding: string, rows: number, dictionary: DecodedArray | undefined): DecodedArray {
+    const reader = { view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), offset: 0 };
+    let levels: Uint8Array | undefined;
+    let present = rows;
+    if (this.maxDefinition > 0) {
+      if (this.levels.length < rows) this.levels = new Uint8Array(rows);
+      levels = this.levels.subarray(0, rows);
+      readRleBitPackedHybrid(reader, 32 - Math.clz32(this.maxDefinition), levels);
+      for (let i = 0; i < rows; i++) if (levels[i] !== this.maxDefinition) present--;
+    }
+    let values: DecodedArray;
+    if (encoding === 'PLAIN') {
+      values = convert(readPlain(reader, this.decoder.type, present, this.decoder.element.type_length), this.decoder);
+    } else {
+      if (!dictionary) throw new Error(`a ${encoding} page comes before its dictionary page`);
+      if (this.indices.length < present) this.indices = new Int32Array(present);
+      const indices = this.indices.subarray(0, present);
+      const width = reader.view.getUint8(reader.offset++);
+      if (width === 0) indices.fill(0);
+      else readRleBitPackedHybrid(reader, width, indices, reader.view.byteLength - reader.offset);
+      values = fromDictionary(dictionary, indices);
+    }
+    return withNulls(values, levels, this.maxDefinition, rows);
+  }
+}
+
+/** Encodings of version 1 data pages that readFlatPage decodes (for a column that is not boolean-RLE): plain values, or indices into the dictionary page. */
+const FLAT_ENCODINGS = new Set(['PLAIN', 'PLAIN_DICTIONARY', 'RLE_DICTIONARY']);
+
+/** The dictionary's values at `indices`, in an array of the dictionary's kind (a typed array for numbers). */
+function fromDictionary(dictionary: DecodedArray, indices: Int32Array): DecodedArray {
+  const n = indices.length;
+  const out = (ArrayBuffer.isView(dictionary) ? new (dictionary.constructor as new (length: number) => DecodedArray)(n) : new Array<unknown>(n)) as unknown[];
+  const size = dictionary.length;
+  for (let i = 0; i < n; i++) {
+    const index = indices[i] as number;
+    if (index >= size) throw new Error(`a dictionary index ${index} is beyond the dictionary's ${size} values`);
+    out[i] = dictionary[index];
+  }
+  return out as DecodedArray;
 }
 
 /** The page's values with a null wherever the definition level says the row has none. */
