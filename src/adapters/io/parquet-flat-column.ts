@@ -79,7 +79,7 @@ export class FlatColumnDecoder {
   private dictionary(page: Uint8Array, size: number, count: number): DecodedArray {
     const plain = decompressPage(page, size, this.decoder.codec, this.decoder.compressors);
     const values = readPlain({ view: new DataView(plain.buffer, plain.byteOffset, plain.byteLength), offset: 0 }, this.decoder.type, count, this.decoder.element.type_length);
-    return convert(values, this.decoder);
+    return safeIntegers(convert(values, this.decoder));
   }
 
   private dataPage(page: Uint8Array, header: ReturnType<typeof parquetHeader>, rows: number, dictionary: DecodedArray | undefined): DecodedArray {
@@ -139,6 +139,23 @@ export class FlatColumnDecoder {
 
 /** Encodings of version 1 data pages that readFlatPage decodes (for a column that is not boolean-RLE): plain values, or indices into the dictionary page. */
 const FLAT_ENCODINGS = new Set(['PLAIN', 'PLAIN_DICTIONARY', 'RLE_DICTIONARY']);
+
+/**
+ * A dictionary of 64-bit integers as numbers when every one is exactly a
+ * number (as a record holds them): each row then reads a number, where
+ * from a BigInt64Array each read makes a bigint only to be turned back into
+ * a number. A dictionary with a larger integer stays as it is.
+ */
+function safeIntegers(values: DecodedArray): DecodedArray {
+  if (!(values instanceof BigInt64Array)) return values;
+  const numbers = new Float64Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const n = Number(values[i]);
+    if (!Number.isSafeInteger(n)) return values;
+    numbers[i] = n;
+  }
+  return numbers;
+}
 
 /** The dictionary's values at `indices`, in an array of the dictionary's kind (a typed array for numbers). */
 function fromDictionary(dictionary: DecodedArray, indices: Int32Array): DecodedArray {
