@@ -28,9 +28,6 @@ export interface ColumnPiece {
 export class FlatColumnDecoder {
   private readonly decoder: ColumnDecoder;
   private readonly maxDefinition: number;
-  /** Definition levels and dictionary indices of the page being decoded, reused page after page (see readFlatPage). */
-  private levels = new Uint8Array(0);
-  private indices = new Int32Array(0);
 
   /** `root` is the file's schema tree, `tree` one of its top-level columns without children. */
   constructor(root: SchemaTree, tree: SchemaTree, chunk: ColumnChunk, parsers: Partial<ParquetParsers>, compressors: Compressors) {
@@ -106,18 +103,18 @@ export class FlatColumnDecoder {
   /**
    * A version 1 data page in the encodings most writers use, as hyparquet's
    * readDataPage decodes it, but with the definition levels and dictionary
-   * indices in typed arrays this decoder keeps from page to page. hyparquet
-   * makes a fresh array of numbers for each, a megabyte for a page of 123k
-   * rows (DuckDB writes a row group's column as one page): on fresh memory,
-   * those two arrays cost more than decoding the values.
+   * indices in typed arrays kept from page to page (see `scratch`).
+   * hyparquet makes a fresh array of numbers for each, a megabyte for a
+   * page of 123k rows (DuckDB writes a row group's column as one page): on
+   * fresh memory, those two arrays cost more than decoding the values.
    */
   private readFlatPage(bytes: Uint8Array, encoding: string, rows: number, dictionary: DecodedArray | undefined): DecodedArray {
     const reader = { view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), offset: 0 };
     let levels: Uint8Array | undefined;
     let present = rows;
     if (this.maxDefinition > 0) {
-      if (this.levels.length < rows) this.levels = new Uint8Array(rows);
-      levels = this.levels.subarray(0, rows);
+      if (scratch.levels.length < rows) scratch.levels = new Uint8Array(rows);
+      levels = scratch.levels.subarray(0, rows);
       readRleBitPackedHybrid(reader, 32 - Math.clz32(this.maxDefinition), levels);
       for (let i = 0; i < rows; i++) if (levels[i] !== this.maxDefinition) present--;
     }
@@ -126,8 +123,8 @@ export class FlatColumnDecoder {
       values = convert(readPlain(reader, this.decoder.type, present, this.decoder.element.type_length), this.decoder);
     } else {
       if (!dictionary) throw new Error(`a ${encoding} page comes before its dictionary page`);
-      if (this.indices.length < present) this.indices = new Int32Array(present);
-      const indices = this.indices.subarray(0, present);
+      if (scratch.indices.length < present) scratch.indices = new Int32Array(present);
+      const indices = scratch.indices.subarray(0, present);
       const width = reader.view.getUint8(reader.offset++);
       if (width === 0) indices.fill(0);
       else readRleBitPackedHybrid(reader, width, indices, reader.view.byteLength - reader.offset);
@@ -136,6 +133,13 @@ export class FlatColumnDecoder {
     return withNulls(values, levels, this.maxDefinition, rows);
   }
 }
+
+/**
+ * The definition levels and dictionary indices of the page being decoded,
+ * shared by every column of this thread: a page is decoded in one go, and
+ * the values are copied out of them before the next page starts.
+ */
+const scratch = { levels: new Uint8Array(0), indices: new Int32Array(0) };
 
 /** Encodings of version 1 data pages that readFlatPage decodes (for a column that is not boolean-RLE): plain values, or indices into the dictionary page. */
 const FLAT_ENCODINGS = new Set(['PLAIN', 'PLAIN_DICTIONARY', 'RLE_DICTIONARY']);
