@@ -83,11 +83,9 @@ export class FlatColumnDecoder {
     let levels: ArrayLike<number> | undefined;
     let data: DecodedArray;
     let encoding: string;
-    if (header.data_page_header && FLAT_ENCODINGS.has(header.data_page_header.encoding)) {
+    if (header.data_page_header) {
       const plain = decompressPage(page, header.uncompressed_page_size, this.decoder.codec, this.decoder.compressors);
-      return this.readFlatPage(plain, header.data_page_header.encoding, rows, dictionary);
-    } else if (header.data_page_header) {
-      const plain = decompressPage(page, header.uncompressed_page_size, this.decoder.codec, this.decoder.compressors);
+      if (FLAT_ENCODINGS.has(header.data_page_header.encoding)) return this.readFlatPage(plain, header.data_page_header.encoding, rows, dictionary);
       ({ definitionLevels: levels, dataPage: data } = readDataPage(plain, header.data_page_header, this.decoder));
       encoding = header.data_page_header.encoding;
     } else if (header.data_page_header_v2) {
@@ -141,7 +139,7 @@ export class FlatColumnDecoder {
  */
 const scratch = { levels: new Uint8Array(0), indices: new Int32Array(0) };
 
-/** Encodings of version 1 data pages that readFlatPage decodes (for a column that is not boolean-RLE): plain values, or indices into the dictionary page. */
+/** Encodings of version 1 data pages that readFlatPage decodes: plain values, or indices into the dictionary page. */
 const FLAT_ENCODINGS = new Set(['PLAIN', 'PLAIN_DICTIONARY', 'RLE_DICTIONARY']);
 
 /**
@@ -168,7 +166,7 @@ function fromDictionary(dictionary: DecodedArray, indices: Int32Array): DecodedA
   const size = dictionary.length;
   for (let i = 0; i < n; i++) {
     const index = indices[i] as number;
-    if (index >= size) throw new Error(`a dictionary index ${index} is beyond the dictionary's ${size} values`);
+    if (index < 0 || index >= size) throw new Error(`a dictionary index ${index} is beyond the dictionary's ${size} values`);
     out[i] = dictionary[index];
   }
   return out as DecodedArray;
