@@ -1,5 +1,5 @@
 import { TetraError } from '../errors/index.ts';
-import type { Tensor, TensorMap } from '../tensor.ts';
+import type { DType, Tensor, TensorMap } from '../tensor.ts';
 import { elementCount } from '../tensor.ts';
 import type { ModelSignature, TensorSpec } from './signature.ts';
 
@@ -37,10 +37,14 @@ export function checkInputs(signature: ModelSignature, inputs: TensorMap): numbe
   return Math.max(batch, 0);
 }
 
+/** The dtypes an input takes: its own, then those it accepts (converted on the way in). */
+export function dtypesTaken(spec: TensorSpec): readonly DType[] {
+  return spec.accepts ? [spec.dtype, ...spec.accepts] : [spec.dtype];
+}
+
 function checkTensor(spec: TensorSpec, t: Tensor): void {
   if (t.dtype !== spec.dtype && !spec.accepts?.includes(t.dtype)) {
-    const allowed = [spec.dtype, ...(spec.accepts ?? [])].join(' or ');
-    throw new TetraError('INPUT_TENSOR_DTYPE', `input tensor "${spec.name}" has datatype ${t.dtype}, expected ${allowed}`, { field: spec.name });
+    throw new TetraError('INPUT_TENSOR_DTYPE', `input tensor "${spec.name}" has datatype ${t.dtype}, expected ${dtypesTaken(spec).join(' or ')}`, { field: spec.name });
   }
   // Runs on every model call: the expected shape is only written out for an error.
   if (t.shape.length !== spec.shape.length) {

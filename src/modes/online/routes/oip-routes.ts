@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { TetraError, halfBitsToNumber, type InferenceService, type InputRecord, type ModelRepository, type Tensor, type TensorMap, type TensorSpec } from '../../../core/index.ts';
+import { TetraError, dtypesTaken, halfBitsToNumber, type InferenceService, type InputRecord, type ModelRepository, type Tensor, type TensorMap, type TensorSpec } from '../../../core/index.ts';
 import { callContext, type CallContext } from '../call-context.ts';
 import { decodeInferRequest, encodeInferResponse, HEADER_LENGTH_HEADER, modelMetadata, oipFromDType, platformOf, serverMetadata, type OipInferRequest } from '../oip/index.ts';
 
@@ -84,9 +84,9 @@ function inferDecoded(service: InferenceService, repository: ModelRepository, pa
 function checkDatatypes(specs: readonly TensorSpec[], inputs: TensorMap): void {
   for (const spec of specs) {
     const t = inputs[spec.name];
-    if (!t || t.dtype === spec.dtype || spec.accepts?.includes(t.dtype)) continue;
-    const allowed = [spec.dtype, ...(spec.accepts ?? [])].map(oipFromDType).join(' or ');
-    throw new TetraError('INPUT_TENSOR_DTYPE', `input tensor "${spec.name}" has datatype ${oipFromDType(t.dtype)}, but the model takes ${allowed}`, { field: spec.name });
+    const taken = dtypesTaken(spec);
+    if (!t || taken.includes(t.dtype)) continue;
+    throw new TetraError('INPUT_TENSOR_DTYPE', `input tensor "${spec.name}" has datatype ${oipFromDType(t.dtype)}, but the model takes ${taken.map(oipFromDType).join(' or ')}`, { field: spec.name });
   }
 }
 
