@@ -20,7 +20,7 @@ export interface BatchRun {
   readonly rows: number;
   /** `--keep-columns`. */
   readonly keep: string;
-  /** `--workers`; the CLI's default when absent (one per core for CSV and JSON Lines, none for Parquet). */
+  /** `--workers`; the CLI's default when absent (see defaultWorkers in src/cli/commands/batch.ts: one per core for CSV and JSON Lines of 64 MiB or more, none for Parquet). */
   readonly workers?: number;
 }
 
