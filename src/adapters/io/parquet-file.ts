@@ -1,7 +1,8 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { parquetMetadataAsync, parquetSchema, type AsyncBuffer, type FileMetaData } from 'hyparquet';
-import { TetraError, type DatasetColumn } from '../../core/index.ts';
+import type { DatasetColumn } from '../../core/index.ts';
 import { columnTypeOf } from './parquet-columns.ts';
+import { unreadable } from './parquet-unreadable.ts';
 
 /** A row group's place in its file: rows [start, end) and its compressed bytes, for progress. */
 export interface RowGroupSpan {
@@ -83,8 +84,4 @@ export async function readFooter(path: string, onRead?: (bytes: number) => void)
   } finally {
     await file.close();
   }
-}
-
-export function unreadable(path: string, what: string, cause?: unknown): TetraError {
-  return new TetraError('INPUT_UNREADABLE', `${path}: ${what}`, { file: path, cause });
 }

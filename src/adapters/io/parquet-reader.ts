@@ -3,6 +3,7 @@ import { converterFor, type ValueConverter } from './parquet-columns.ts';
 import type { FileBytes, ParquetFooter, RowGroupSpan } from './parquet-file.ts';
 import type { ColumnPiece } from './parquet-flat-column.ts';
 import type { DecodedGroup, RowGroupDecoder } from './parquet-row-group.ts';
+import { unreadable } from './parquet-unreadable.ts';
 import { throwIfCancelled } from './record-batch.ts';
 import { compileRecord } from './record-shape.ts';
 
@@ -117,8 +118,7 @@ export class ParquetReader implements DatasetReader {
       throwIfCancelled(signal, path);
       const { rows } = await this.summary(path);
       if (startRow < fileFirst + rows) {
-        const { readFooter, unreadable } = await parquetDecoding();
-        const footer = await readFooter(path);
+        const footer = await (await parquetDecoding()).readFooter(path);
         // Rows are counted from the first footer read; a file rewritten since would shift every row after it.
         if (footer.rows !== rows) throw unreadable(path, `changed while being read: its footer now lists ${footer.rows} rows, not ${rows}`);
         const columns = checkSameColumns(expected, footer);
@@ -178,7 +178,7 @@ export class ParquetReader implements DatasetReader {
   /** One file's rows from `from`, cut every `chunkRows` rows counted from the file's first row. */
   private async *fileChunks(footer: ParquetFooter, columns: readonly DatasetColumn[], from: number, fileFirst: number, chunkRows: number, signal?: AbortSignal): AsyncGenerator<RowChunk> {
     const names = columns.map((c) => c.name);
-    const { FileBytes, RowGroupDecoder, unreadable } = await parquetDecoding();
+    const { FileBytes, RowGroupDecoder } = await parquetDecoding();
     const decoder = new RowGroupDecoder(footer, names);
     const builder = new RecordBuilder(names, columns.map((c) => converterFor(c.type)));
     const file = await FileBytes.open(footer.path, (n) => (this.bytesRead += n));
@@ -194,7 +194,7 @@ export class ParquetReader implements DatasetReader {
           if (!group || at >= group.end) {
             throwIfCancelled(signal, footer.path);
             group = undefined; // let the previous group go before decoding the next
-            group = await decodeGroup(decoder, file, footer, footer.rowGroups[groupIndex++] as RowGroupSpan, at, unreadable);
+            group = await decodeGroup(decoder, file, footer, footer.rowGroups[groupIndex++] as RowGroupSpan, at);
           }
           const take = Math.min(end, group.end) - at;
           builder.fill(records, filled, group, at, take);
@@ -209,7 +209,7 @@ export class ParquetReader implements DatasetReader {
   }
 }
 
-async function decodeGroup(decoder: RowGroupDecoder, file: FileBytes, footer: ParquetFooter, group: RowGroupSpan, from: number, unreadable: ParquetDecoding['unreadable']): Promise<DecodedGroup> {
+async function decodeGroup(decoder: RowGroupDecoder, file: FileBytes, footer: ParquetFooter, group: RowGroupSpan, from: number): Promise<DecodedGroup> {
   try {
     return await decoder.decode(file, group, from);
   } catch (error) {
