@@ -1,6 +1,6 @@
 import type { Writable } from 'node:stream';
 import { TetraError, type DatasetWriter, type JobManifest, type OutputChunk, type OutputColumn } from '../../core/index.ts';
-import type { RowFormat } from './text-row-format.ts';
+import { chunkLines, type RowFormat } from './text-row-format.ts';
 
 /**
  * Rows written to a stream (stdout) as they come. A stream cannot be taken
@@ -29,7 +29,7 @@ export class StreamWriter implements DatasetWriter {
 
   async commit(chunk: OutputChunk, manifest: JobManifest): Promise<JobManifest> {
     await this.write(this.pendingHeader());
-    await this.write(chunk.columnar ? this.format.columnar(this.columns, chunk.columnar) : this.format.rows(this.columns, chunk.rows));
+    await this.write(chunkLines(this.format, this.columns, chunk));
     return manifest;
   }
 

@@ -3,7 +3,7 @@ import { gzipSync } from 'node:zlib';
 import type { DatasetWriter, JobManifest, OutputChunk, OutputColumn } from '../../core/index.ts';
 import { FileOutput } from './file-output.ts';
 import { AppendFile, manifestPathFor, partialPathFor, publishFile, writeManifestFile } from './job-files.ts';
-import type { RowFormat } from './text-row-format.ts';
+import { chunkLines, type RowFormat } from './text-row-format.ts';
 
 /** What a text output needs to resume: the bytes that belong to committed chunks. */
 interface TextWriterState {
@@ -37,7 +37,7 @@ export class TextFileWriter extends FileOutput implements DatasetWriter {
   async commit(chunk: OutputChunk, manifest: JobManifest): Promise<JobManifest> {
     const file = this.opened();
     const header = this.pendingHeader();
-    const rows = chunk.columnar ? this.format.columnar(this.columns, chunk.columnar) : this.format.rows(this.columns, chunk.rows);
+    const rows = chunkLines(this.format, this.columns, chunk);
     const bytes = header === '' ? rows : Buffer.concat([Buffer.from(header, 'utf8'), rows]);
     if (bytes.length > 0) {
       await file.append(this.encode(bytes));

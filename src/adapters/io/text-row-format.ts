@@ -1,4 +1,4 @@
-import { rowsOf, type ColumnarRows, type OutputColumn } from '../../core/index.ts';
+import { rowsOf, type ColumnarRows, type OutputChunk, type OutputColumn } from '../../core/index.ts';
 import { columnarLines, type ByteSink, type CellWriter } from './columnar-text.ts';
 import { encodeLinesInSlices } from './utf8-slices.ts';
 
@@ -10,6 +10,11 @@ export interface RowFormat {
   rows(columns: readonly OutputColumn[], rows: readonly (readonly unknown[])[]): Buffer;
   /** The same bytes as `rows` for rows that arrived column by column, written from their buffers. */
   columnar(columns: readonly OutputColumn[], parts: readonly ColumnarRows[]): Buffer;
+}
+
+/** A commit's lines in `format`, from its columns when they came so, else from its rows. */
+export function chunkLines(format: RowFormat, columns: readonly OutputColumn[], chunk: OutputChunk): Buffer {
+  return chunk.columnar ? format.columnar(columns, chunk.columnar) : format.rows(columns, chunk.rows);
 }
 
 export function csvFormat(delimiter = ','): RowFormat {
