@@ -20,7 +20,7 @@ export interface BatchRun {
   readonly rows: number;
   /** `--keep-columns`. */
   readonly keep: string;
-  /** `--workers`; the CLI's default when absent (see defaultWorkers in src/cli/commands/batch.ts: one per core for CSV and JSON Lines of 64 MiB or more, none for Parquet). */
+  /** `--workers`; the CLI's default when absent (see defaultWorkers in src/cli/commands/batch.ts: one per core for CSV and JSON Lines of 64 MiB or more and for Parquet of 500k rows or more in row groups of at most 16 MiB). */
   readonly workers?: number;
 }
 

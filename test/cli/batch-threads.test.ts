@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TextDatasetReader } from '../../src/adapters/io/text-dataset-reader.ts';
 import { TextPieceScoring } from '../../src/cli/batch-threads.ts';
-import { defaultWorkers, THREADS_FROM_BYTES } from '../../src/cli/commands/batch.ts';
+import { defaultWorkers, PARQUET_THREADS_FROM_ROWS, PARQUET_THREADS_MAX_GROUP_BYTES, THREADS_FROM_BYTES } from '../../src/cli/commands/batch.ts';
 import type { RowChunk } from '../../src/core/index.ts';
 import type { ScoredRows, ScoringPlan } from '../../src/modes/batch/index.ts';
 import { jsModel, writeRepo } from '../helpers/js-model-repo.ts';
@@ -114,10 +114,16 @@ test('a piece the cutting thread cannot parse fails as its own chunk, after the 
   }
 });
 
-test('by default, text inputs under THREADS_FROM_BYTES and Parquet are scored on the main thread; larger text inputs, or of unknown size, get a thread per core', () => {
-  assert.equal(defaultWorkers('text', 0, 4), 0);
-  assert.equal(defaultWorkers('text', THREADS_FROM_BYTES - 1, 4), 0);
-  assert.equal(defaultWorkers('text', THREADS_FROM_BYTES, 4), 4);
-  assert.equal(defaultWorkers('text', undefined, 2), 2);
-  assert.equal(defaultWorkers('parquet', 10 * THREADS_FROM_BYTES, 4), 0);
+test('by default, text inputs under THREADS_FROM_BYTES are scored on the main thread; larger text inputs, or of unknown size, get a thread per core', () => {
+  assert.equal(defaultWorkers({ format: 'text', bytes: 0 }, 4), 0);
+  assert.equal(defaultWorkers({ format: 'text', bytes: THREADS_FROM_BYTES - 1 }, 4), 0);
+  assert.equal(defaultWorkers({ format: 'text', bytes: THREADS_FROM_BYTES }, 4), 4);
+  assert.equal(defaultWorkers({ format: 'text', bytes: undefined }, 2), 2);
+});
+
+test('by default, Parquet gets a thread per core from PARQUET_THREADS_FROM_ROWS rows, unless a row group is larger than PARQUET_THREADS_MAX_GROUP_BYTES', () => {
+  const small = PARQUET_THREADS_MAX_GROUP_BYTES;
+  assert.equal(defaultWorkers({ format: 'parquet', rows: PARQUET_THREADS_FROM_ROWS - 1, largestGroupBytes: 1024 }, 4), 0);
+  assert.equal(defaultWorkers({ format: 'parquet', rows: PARQUET_THREADS_FROM_ROWS, largestGroupBytes: small }, 4), 4);
+  assert.equal(defaultWorkers({ format: 'parquet', rows: 100 * PARQUET_THREADS_FROM_ROWS, largestGroupBytes: small + 1 }, 4), 0);
 });

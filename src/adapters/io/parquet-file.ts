@@ -4,12 +4,13 @@ import type { DatasetColumn } from '../../core/index.ts';
 import { columnTypeOf } from './parquet-columns.ts';
 import { unreadable } from './parquet-unreadable.ts';
 
-/** A row group's place in its file: rows [start, end) and its compressed bytes, for progress. */
+/** A row group's place in its file: rows [start, end), its compressed bytes (for progress) and its bytes uncompressed (what decoding it holds). */
 export interface RowGroupSpan {
   readonly index: number;
   readonly start: number;
   readonly end: number;
   readonly bytes: number;
+  readonly uncompressedBytes: number;
 }
 
 /** What a Parquet file's footer tells before any row is read. */
@@ -77,7 +78,8 @@ export async function readFooter(path: string, onRead?: (bytes: number) => void)
       const rows = Number(group.num_rows);
       if (!Number.isSafeInteger(rows) || rows < 0) throw unreadable(path, `row group ${index} claims ${group.num_rows} rows`);
       const bytes = group.columns.reduce((sum, c) => sum + Number(c.meta_data?.total_compressed_size ?? 0), 0);
-      if (rows > 0) rowGroups.push({ index, start, end: start + rows, bytes });
+      const uncompressedBytes = group.columns.reduce((sum, c) => sum + Number(c.meta_data?.total_uncompressed_size ?? 0), 0);
+      if (rows > 0) rowGroups.push({ index, start, end: start + rows, bytes, uncompressedBytes });
       start += rows;
     });
     return { path, bytes: file.byteLength, metadata, columns, rowGroups, rows: start };

@@ -24,6 +24,8 @@ interface FileSummary {
   readonly rows: number;
   readonly bytes: number;
   readonly columns: readonly DatasetColumn[];
+  /** The uncompressed bytes of the file's largest row group. */
+  readonly largestGroupBytes: number;
 }
 
 /**
@@ -154,6 +156,17 @@ export class ParquetReader implements DatasetReader {
     }
   }
 
+  /**
+   * The uncompressed bytes of the largest row group among the files: about
+   * what a thread decoding one range holds at once, when every column is
+   * read (see ranges).
+   */
+  async largestRowGroupBytes(): Promise<number> {
+    let largest = 0;
+    for (const path of this.paths) largest = Math.max(largest, (await this.summary(path)).largestGroupBytes);
+    return largest;
+  }
+
   /** Rows per range `ranges` cuts (for a caller sizing how many chunks to keep in flight). */
   rowsPerRange(chunkRows: number): Promise<number> {
     return rangeRowsOf(this.paths[0] as string, chunkRows);
@@ -167,7 +180,9 @@ export class ParquetReader implements DatasetReader {
   private summary(path: string): Promise<FileSummary> {
     let summary = this.summaries.get(path);
     if (!summary) {
-      summary = parquetDecoding().then(({ readFooter }) => readFooter(path)).then(({ rows, bytes, columns }) => ({ rows, bytes, columns }));
+      summary = parquetDecoding().then(({ readFooter }) => readFooter(path)).then(({ rows, bytes, columns, rowGroups }) => ({
+        rows, bytes, columns, largestGroupBytes: rowGroups.reduce((most, g) => Math.max(most, g.uncompressedBytes), 0),
+      }));
       this.summaries.set(path, summary);
       // A failure is not kept: the next call reports it afresh.
       summary.catch(() => this.summaries.delete(path));

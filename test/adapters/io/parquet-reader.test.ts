@@ -129,6 +129,15 @@ test('size and countRows come from the footers', async () => {
   assert.equal(reader.consumedBytes, 0, 'no row was read');
 });
 
+test('largestRowGroupBytes is the uncompressed size of the largest row group among the files, as DuckDB reports it', async () => {
+  const sizes = await query(`SELECT file_name, row_group_id, sum(total_uncompressed_size)::DOUBLE AS bytes FROM parquet_metadata([${sqlPath(DUCK)}, ${sqlPath(SMALL)}]) GROUP BY ALL`);
+  const largest = Math.max(...sizes.rows.map((r) => r.bytes as number));
+  assert.ok(sizes.rows.length > 2 && sizes.rows.some((r) => (r.bytes as number) < largest), 'the files have row groups of different sizes');
+  const reader = new ParquetReader([DUCK, SMALL]);
+  assert.equal(await reader.largestRowGroupBytes(), largest);
+  assert.equal(reader.consumedBytes, 0, 'no row was read');
+});
+
 test('chunks never span files: each file is cut every chunkRows rows from its own start and at its end', async () => {
   const reader = new ParquetReader([DUCK, SMALL]);
   const chunks = await readAll(reader, 3000);
