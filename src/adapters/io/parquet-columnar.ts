@@ -15,6 +15,11 @@ export function encodeColumnarChunk(column: OutputColumn, parts: readonly Column
   const cells = parts.map((part) => part.columns[index] as ColumnCells);
   const counts = parts.map((part) => part.count);
   if (column.type === 'float64' && LITTLE_ENDIAN && cells.every((c) => c.kind === 'float64')) return pages(doubles(cells, counts), pageRows);
+  if (column.type === 'int64' && LITTLE_ENDIAN && cells.every((c) => c.kind === 'float64')) {
+    const merged = doubles(cells, counts);
+    // A value that is not a whole number within int64 fails on the checked path, with its error.
+    if (allInt64(merged)) return pages({ present: merged.present, plain: (from, to, count) => int64Words(merged, from, to, count) }, pageRows);
+  }
   if (column.type === 'string' && cells.every((c) => c.kind === 'utf8')) return pages(texts(cells, counts), pageRows);
   const values = cells.flatMap((c, i) => cellsOf(c, counts[i] as number));
   return encodeColumnChunk(column, values, origin, pageRows);
@@ -50,7 +55,42 @@ function mergedPresent(cells: readonly ColumnCells[], counts: readonly number[])
   return present;
 }
 
-function doubles(cells: readonly ColumnCells[], counts: readonly number[]): MergedColumn {
+/** A column of doubles merged from its runs, each row's value at its index (0 where it has none). */
+interface MergedDoubles extends MergedColumn {
+  readonly values: Float64Array;
+}
+
+const INT64_MIN = -(2 ** 63);
+const INT64_LIMIT = 2 ** 63;
+const WORD = 2 ** 32;
+
+function allInt64({ present, values }: MergedDoubles): boolean {
+  for (let r = 0; r < values.length; r++) {
+    const v = values[r] as number;
+    if (present[r] === 1 && !(Number.isInteger(v) && v >= INT64_MIN && v < INT64_LIMIT)) return false;
+  }
+  return true;
+}
+
+/**
+ * PLAIN INT64 values of the present rows among [from, to): each whole
+ * double split into its low and high 32-bit words, exact for any integer
+ * in range (the division by 2^32 only moves the exponent), where a BigInt
+ * per value, as the checked path makes, costs an allocation each.
+ */
+function int64Words({ present, values }: MergedDoubles, from: number, to: number, presentCount: number): Uint8Array {
+  const out = new Int32Array(presentCount * 2);
+  let k = 0;
+  for (let r = from; r < to; r++) {
+    if (present[r] !== 1) continue;
+    const v = values[r] as number;
+    out[k++] = v % WORD | 0;
+    out[k++] = Math.floor(v / WORD) | 0;
+  }
+  return new Uint8Array(out.buffer);
+}
+
+function doubles(cells: readonly ColumnCells[], counts: readonly number[]): MergedDoubles {
   const present = mergedPresent(cells, counts);
   const values = new Float64Array(present.length);
   let at = 0;
@@ -60,6 +100,7 @@ function doubles(cells: readonly ColumnCells[], counts: readonly number[]): Merg
   });
   return {
     present,
+    values,
     plain(from, to, presentCount) {
       const out = new Float64Array(presentCount);
       let k = 0;

@@ -44,9 +44,19 @@ function columnCells(rows: readonly (readonly unknown[])[], c: number): ColumnCe
     else numbers = strings = false;
   }
   const present = missing ? presentCells(rows, c) : undefined;
-  if (numbers && rows.length > 0) return { kind: 'float64', values: Float64Array.from(rows, (row) => (typeof row[c] === 'number' ? (row[c] as number) : 0)), ...(present ? { present } : {}) };
+  if (numbers && rows.length > 0) return { kind: 'float64', values: doubleColumn(rows, c), ...(present ? { present } : {}) };
   if (strings && rows.length > 0) return { kind: 'utf8', ...utf8Column(rows, c), ...(present ? { present } : {}) };
   return { kind: 'any', values: rows.map((row) => row[c] ?? null) };
+}
+
+/** A plain loop: Float64Array.from with a mapping function calls it through the iterator protocol, several times slower. */
+function doubleColumn(rows: readonly (readonly unknown[])[], c: number): Float64Array {
+  const values = new Float64Array(rows.length);
+  for (let r = 0; r < rows.length; r++) {
+    const value = (rows[r] as readonly unknown[])[c];
+    if (typeof value === 'number') values[r] = value;
+  }
+  return values;
 }
 
 function presentCells(rows: readonly (readonly unknown[])[], c: number): Uint8Array {
