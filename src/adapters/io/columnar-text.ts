@@ -64,14 +64,23 @@ function cellReader(column: ColumnCells): CellReader {
 /** Bytes appended in blocks small enough for the allocator to reuse (see utf8-slices.ts), joined once at the end. */
 export class ByteSink {
   private static readonly BLOCK = 32 * 1024;
+  private static readonly SHORT = 64;
   private readonly blocks: Buffer[] = [];
   private block = Buffer.allocUnsafe(ByteSink.BLOCK);
   private at = 0;
 
   bytes(bytes: Uint8Array, start = 0, end = bytes.length): void {
     if (this.at + (end - start) > this.block.length) this.flush(end - start);
-    this.block.set(bytes.subarray(start, end), this.at);
-    this.at += end - start;
+    // Cells and delimiters are mostly a few bytes: a view per copy (a Buffer object each) would cost more than the copy.
+    if (end - start > ByteSink.SHORT) {
+      this.block.set(bytes.subarray(start, end), this.at);
+      this.at += end - start;
+      return;
+    }
+    const block = this.block;
+    let at = this.at;
+    for (let i = start; i < end; i++) block[at++] = bytes[i] as number;
+    this.at = at;
   }
 
   byte(value: number): void {

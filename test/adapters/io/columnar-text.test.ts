@@ -5,7 +5,7 @@ import { csvFormat, jsonlFormat, type RowFormat } from '../../../src/adapters/io
 import { seededRandom } from '../../helpers/seeded-random.ts';
 
 // Every kind of value a column may hold, with the text that needs quoting or escaping.
-const TEXTS = ['plain', '', 'a,b', 'tab\there', 'semi;colon', 'pipe|x', 'say "hi"', 'line\nbreak', 'cr\rlf', 'back\\slash', 'ctl\u0001', 'unit\u001f', 'São Paulo', '東京', '🙂', 'sep\u2028', 'del\u007f', '§', 'x§y'];
+const TEXTS = ['plain', '', 'a,b', 'tab\there', 'semi;colon', 'pipe|x', 'say "hi"', 'line\nbreak', 'cr\rlf', 'back\\slash', 'ctl\u0001', 'unit\u001f', 'São Paulo', '東京', '🙂', 'sep\u2028', 'del\u007f', '§', 'x§y', 'long text past the short copy, '.repeat(4), `long "quoted" ${'x'.repeat(80)}`];
 const NUMBERS = [0, -0, 1, -1.5, 0.1 + 0.2, 1e21, 1e-7, 123456789012, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, Number.MAX_VALUE];
 const OTHERS = [true, false, 12n, { a: [1, 'x'] }, ['q', null], 'lone \ud800 surrogate'];
 
