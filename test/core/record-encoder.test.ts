@@ -194,3 +194,18 @@ test('many features with names that look like code are each read from their own 
   assert.throws(() => enc.encode([{ ...record, [names[100] as string]: 'x' }]), (e: unknown) => TetraError.is(e) && e.where.field === names[100]);
   assert.throws(() => enc.encode([{ ...record, [names[70] as string]: 1e39 }]), (e: unknown) => TetraError.is(e) && e.code === 'INPUT_NOT_FINITE' && e.where.field === names[70]);
 });
+
+test('numbers and booleans given as values keep every bound: min and max inclusive, whole integers, finite, within float32', () => {
+  for (const hour of [0, 23, -0]) assert.equal(encoder.encode([{ ...good, hour }]).data[3], hour);
+  rejects({ ...good, hour: -1 }, 'INPUT_WRONG_TYPE', 'hour');
+  rejects({ ...good, hour: 23.000001 }, 'INPUT_WRONG_TYPE', 'hour');
+  rejects({ ...good, amount: Number.NaN }, 'INPUT_NOT_FINITE', 'amount');
+  rejects({ ...good, amount: Number.NEGATIVE_INFINITY }, 'INPUT_NOT_FINITE', 'amount');
+  rejects({ ...good, amount: -3.5e38 }, 'INPUT_NOT_FINITE', 'amount');
+  assert.equal(encoder.encode([{ ...good, amount: 3.4e38 }]).data[0], Math.fround(3.4e38));
+  assert.deepEqual([...encoder.encode([{ ...good, is_foreign: false, device_changed: true }]).data.slice(4, 7)], [0, 4, 1]);
+  // A float64 model takes what float32 cannot hold.
+  const wide = new RecordEncoder(compileFeatures(config.inputs, undefined, false, 'model.yaml'), 'float64');
+  assert.equal(wide.encode([{ ...good, amount: 1e300 }]).data[0], 1e300);
+  assert.throws(() => wide.encode([{ ...good, amount: Number.POSITIVE_INFINITY }]), (e: unknown) => TetraError.is(e) && e.code === 'INPUT_NOT_FINITE');
+});
