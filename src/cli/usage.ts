@@ -32,8 +32,8 @@ the same arguments it goes on after its last committed chunk.
   --workers N              threads that parse and score files (default: CPU cores for
                            CSV and JSON Lines of 64 MiB or more, the main thread scoring
                            the first rows while they start, and for Parquet of 500k rows
-                           or more in row groups of at most 16 MiB; else 0: the main
-                           thread only)
+                           or more, as many as its row groups and a 768 MiB budget for
+                           decoding them allow; else 0: the main thread only)
   --shard i/N              this process's part: by file, row range or --shard-key COL
   --input-format, --output-format csv|jsonl|parquet (default: from the name)
   --if-exists fail|append|replace   a database table that already holds rows

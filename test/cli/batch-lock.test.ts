@@ -56,3 +56,16 @@ test('a job handed its lock\'s answer does not ask the writer again (a refused l
   assert.equal(asked, 0);
   assert.deepEqual(closed.sort(), ['reader', 'rejects', 'writer']);
 });
+
+test('a Parquet input whose footer cannot be read fails the job with INPUT_UNREADABLE in its summary, with or without threads asked for', async () => {
+  const { repo, output } = job();
+  const input = join(tempDir(), 'broken.parquet');
+  writeFileSync(input, 'x\n1\n2\n');
+  for (const workers of [undefined, 2]) {
+    const summary = await runBatch({ model: 'm', repo, input, output, progress: 'none', force: true, ...(workers === undefined ? {} : { workers }) });
+    assert.equal(summary.status, 'failed', `workers ${workers}`);
+    assert.equal(summary.error?.code, 'INPUT_UNREADABLE', `workers ${workers}`);
+    assert.match(summary.error?.message ?? '', /broken\.parquet/);
+    assert.equal(existsSync(lockPathFor(output)), false, 'no lock file left');
+  }
+});

@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TextDatasetReader } from '../../src/adapters/io/text-dataset-reader.ts';
 import { TextPieceScoring } from '../../src/cli/batch-threads.ts';
-import { defaultWorkers, PARQUET_THREADS_FROM_ROWS, PARQUET_THREADS_MAX_GROUP_BYTES, THREADS_FROM_BYTES } from '../../src/cli/commands/batch.ts';
+import { defaultWorkers, PARQUET_BYTES_PER_GROUP_BYTE, PARQUET_THREADS_FROM_ROWS, PARQUET_THREADS_MEMORY, THREADS_FROM_BYTES } from '../../src/cli/commands/batch.ts';
 import type { RowChunk } from '../../src/core/index.ts';
 import type { ScoredRows, ScoringPlan } from '../../src/modes/batch/index.ts';
 import { jsModel, writeRepo } from '../helpers/js-model-repo.ts';
@@ -121,9 +121,21 @@ test('by default, text inputs under THREADS_FROM_BYTES are scored on the main th
   assert.equal(defaultWorkers({ format: 'text', bytes: undefined }, 2), 2);
 });
 
-test('by default, Parquet gets a thread per core from PARQUET_THREADS_FROM_ROWS rows, unless a row group is larger than PARQUET_THREADS_MAX_GROUP_BYTES', () => {
-  const small = PARQUET_THREADS_MAX_GROUP_BYTES;
-  assert.equal(defaultWorkers({ format: 'parquet', rows: PARQUET_THREADS_FROM_ROWS - 1, largestGroupBytes: 1024 }, 4), 0);
-  assert.equal(defaultWorkers({ format: 'parquet', rows: PARQUET_THREADS_FROM_ROWS, largestGroupBytes: small }, 4), 4);
-  assert.equal(defaultWorkers({ format: 'parquet', rows: 100 * PARQUET_THREADS_FROM_ROWS, largestGroupBytes: small + 1 }, 4), 0);
+test('by default, Parquet from PARQUET_THREADS_FROM_ROWS rows gets a thread per core, no more than its row groups or the memory budget allows, and at least two or none', () => {
+  const parquet = (rows: number, rowGroups: number, largestGroupBytes: number | undefined) => ({ format: 'parquet' as const, rows, rowGroups, largestGroupBytes });
+  const MiB = 1024 * 1024;
+  const fitting = (bytes: number): number => Math.floor(PARQUET_THREADS_MEMORY / (PARQUET_BYTES_PER_GROUP_BYTE * bytes));
+  // The benchmark's DuckDB file: a million rows in 9 groups of 14 MiB.
+  assert.equal(defaultWorkers(parquet(1_000_000, 9, 14 * MiB), 2), 2);
+  assert.equal(defaultWorkers(parquet(PARQUET_THREADS_FROM_ROWS - 1, 9, MiB), 4), 0);
+  assert.equal(defaultWorkers(parquet(PARQUET_THREADS_FROM_ROWS, 9, MiB), 4), 4);
+  // Many cores: as many threads as the budget holds, then as many as there are groups.
+  assert.equal(defaultWorkers(parquet(10_000_000, 100, 14 * MiB), 64), fitting(14 * MiB));
+  assert.ok(fitting(14 * MiB) >= 2 && fitting(14 * MiB) < 64);
+  assert.equal(defaultWorkers(parquet(10_000_000, 3, MiB), 64), 3);
+  // One group, or groups so large that one thread fits: no threads.
+  assert.equal(defaultWorkers(parquet(10_000_000, 1, MiB), 8), 0);
+  assert.equal(defaultWorkers(parquet(10_000_000, 10, Math.ceil(PARQUET_THREADS_MEMORY / PARQUET_BYTES_PER_GROUP_BYTE / 2) + 1), 8), 0);
+  // A footer that does not tell a group's size: no threads.
+  assert.equal(defaultWorkers(parquet(10_000_000, 10, undefined), 8), 0);
 });

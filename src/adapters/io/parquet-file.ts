@@ -4,13 +4,13 @@ import type { DatasetColumn } from '../../core/index.ts';
 import { columnTypeOf } from './parquet-columns.ts';
 import { unreadable } from './parquet-unreadable.ts';
 
-/** A row group's place in its file: rows [start, end), its compressed bytes (for progress) and its bytes uncompressed (what decoding it holds). */
+/** A row group's place in its file: rows [start, end), its compressed bytes (for progress) and its bytes uncompressed (what decoding it holds; undefined when the footer does not say). */
 export interface RowGroupSpan {
   readonly index: number;
   readonly start: number;
   readonly end: number;
   readonly bytes: number;
-  readonly uncompressedBytes: number;
+  readonly uncompressedBytes: number | undefined;
 }
 
 /** What a Parquet file's footer tells before any row is read. */
@@ -78,12 +78,18 @@ export async function readFooter(path: string, onRead?: (bytes: number) => void)
       const rows = Number(group.num_rows);
       if (!Number.isSafeInteger(rows) || rows < 0) throw unreadable(path, `row group ${index} claims ${group.num_rows} rows`);
       const bytes = group.columns.reduce((sum, c) => sum + Number(c.meta_data?.total_compressed_size ?? 0), 0);
-      const uncompressedBytes = group.columns.reduce((sum, c) => sum + Number(c.meta_data?.total_uncompressed_size ?? 0), 0);
-      if (rows > 0) rowGroups.push({ index, start, end: start + rows, bytes, uncompressedBytes });
+      if (rows > 0) rowGroups.push({ index, start, end: start + rows, bytes, uncompressedBytes: uncompressedBytesOf(group) });
       start += rows;
     });
     return { path, bytes: file.byteLength, metadata, columns, rowGroups, rows: start };
   } finally {
     await file.close();
   }
+}
+
+/** The row group's uncompressed size: its columns' sizes, else the group's own total, else unknown. */
+function uncompressedBytesOf(group: FileMetaData['row_groups'][number]): number | undefined {
+  const sizes = group.columns.map((c) => c.meta_data?.total_uncompressed_size);
+  const size = sizes.every((n) => n !== undefined) ? sizes.reduce((sum: number, n) => sum + Number(n), 0) : Number(group.total_byte_size);
+  return Number.isSafeInteger(size) && size >= 0 ? size : undefined;
 }

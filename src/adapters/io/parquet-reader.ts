@@ -24,8 +24,10 @@ interface FileSummary {
   readonly rows: number;
   readonly bytes: number;
   readonly columns: readonly DatasetColumn[];
-  /** The uncompressed bytes of the file's largest row group. */
-  readonly largestGroupBytes: number;
+  /** The file's row groups holding rows. */
+  readonly groups: number;
+  /** The uncompressed bytes of the file's largest row group; undefined when its footer does not tell them. */
+  readonly largestGroupBytes: number | undefined;
 }
 
 /**
@@ -157,14 +159,20 @@ export class ParquetReader implements DatasetReader {
   }
 
   /**
-   * The uncompressed bytes of the largest row group among the files: about
-   * what a thread decoding one range holds at once, when every column is
-   * read (see ranges).
+   * How the files are cut into row groups: how many hold rows, and the
+   * uncompressed bytes of the largest (undefined when a footer does not
+   * tell a group's size): about what a thread decoding one range holds at
+   * once when every column is read (see ranges).
    */
-  async largestRowGroupBytes(): Promise<number> {
-    let largest = 0;
-    for (const path of this.paths) largest = Math.max(largest, (await this.summary(path)).largestGroupBytes);
-    return largest;
+  async rowGroups(): Promise<{ count: number; largestBytes: number | undefined }> {
+    let count = 0;
+    let largestBytes: number | undefined = 0;
+    for (const path of this.paths) {
+      const summary = await this.summary(path);
+      count += summary.groups;
+      largestBytes = largestBytes === undefined || summary.largestGroupBytes === undefined ? undefined : Math.max(largestBytes, summary.largestGroupBytes);
+    }
+    return { count, largestBytes };
   }
 
   /** Rows per range `ranges` cuts (for a caller sizing how many chunks to keep in flight). */
@@ -181,7 +189,8 @@ export class ParquetReader implements DatasetReader {
     let summary = this.summaries.get(path);
     if (!summary) {
       summary = parquetDecoding().then(({ readFooter }) => readFooter(path)).then(({ rows, bytes, columns, rowGroups }) => ({
-        rows, bytes, columns, largestGroupBytes: rowGroups.reduce((most, g) => Math.max(most, g.uncompressedBytes), 0),
+        rows, bytes, columns, groups: rowGroups.length,
+        largestGroupBytes: rowGroups.reduce<number | undefined>((most, g) => (most === undefined || g.uncompressedBytes === undefined ? undefined : Math.max(most, g.uncompressedBytes)), 0),
       }));
       this.summaries.set(path, summary);
       // A failure is not kept: the next call reports it afresh.

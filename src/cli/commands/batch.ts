@@ -159,30 +159,36 @@ export const THREADS_FROM_BYTES = 64 * 1024 * 1024;
 export const PARQUET_THREADS_FROM_ROWS = 500_000;
 
 /**
- * Parquet inputs with a row group larger than this (uncompressed) are
- * scored on the main thread by default. Each thread holds the row group it
- * decodes, several times its size once decoded: with DuckDB's groups of
- * 123k rows x 30 columns (15 MB) two threads peaked at 700 MB keeping every
- * column, where the million-row groups other writers make would hold
- * gigabytes.
+ * What the threads scoring a Parquet input may hold by default. Each
+ * holds the row group it decodes, several times its size once decoded,
+ * and this thread the scored rows of a range per thread: with DuckDB's
+ * groups of 123k rows x 30 columns (14 MiB uncompressed) each thread
+ * added 100-165 MB, the most keeping every column.
  */
-export const PARQUET_THREADS_MAX_GROUP_BYTES = 16 * 1024 * 1024;
+export const PARQUET_THREADS_MEMORY = 768 * 1024 * 1024;
 
-/** What decides the default threads: a text input's bytes (unknown for stdin), a Parquet input's rows and largest row group. */
+/** What a thread is counted to hold per uncompressed byte of the largest row group (see PARQUET_THREADS_MEMORY). */
+export const PARQUET_BYTES_PER_GROUP_BYTE = 12;
+
+/** What decides the default threads: a text input's bytes (unknown for stdin); a Parquet input's rows and row groups. */
 export type InputExtent =
   | { readonly format: 'text'; readonly bytes: number | undefined }
-  | { readonly format: 'parquet'; readonly rows: number; readonly largestGroupBytes: number };
+  | { readonly format: 'parquet'; readonly rows: number; readonly rowGroups: number; readonly largestGroupBytes: number | undefined };
 
 /**
- * The worker threads a job gets when `--workers` is not given, one per core
- * or none: one per core for CSV and JSON Lines of at least
- * THREADS_FROM_BYTES (or of unknown size), and for Parquet of at least
- * PARQUET_THREADS_FROM_ROWS rows whose row groups are all within
- * PARQUET_THREADS_MAX_GROUP_BYTES.
+ * The worker threads a job gets when `--workers` is not given. CSV and
+ * JSON Lines: one per core from THREADS_FROM_BYTES (or of unknown size),
+ * else none. Parquet from PARQUET_THREADS_FROM_ROWS rows: one per core, but
+ * no more than there are row groups to share out nor than fit
+ * PARQUET_THREADS_MEMORY, and none unless at least two do (one thread
+ * would only move the work) or when a row group's size is unknown.
  */
 export function defaultWorkers(input: InputExtent, cores: number): number {
-  if (input.format === 'parquet') return input.rows >= PARQUET_THREADS_FROM_ROWS && input.largestGroupBytes <= PARQUET_THREADS_MAX_GROUP_BYTES ? cores : 0;
-  return input.bytes !== undefined && input.bytes < THREADS_FROM_BYTES ? 0 : cores;
+  if (input.format === 'text') return input.bytes !== undefined && input.bytes < THREADS_FROM_BYTES ? 0 : cores;
+  if (input.rows < PARQUET_THREADS_FROM_ROWS || input.largestGroupBytes === undefined) return 0;
+  const fit = Math.floor(PARQUET_THREADS_MEMORY / (PARQUET_BYTES_PER_GROUP_BYTE * Math.max(1, input.largestGroupBytes)));
+  const threads = Math.min(cores, input.rowGroups, fit);
+  return threads >= 2 ? threads : 0;
 }
 
 function keepList(text: string | undefined): 'all' | string[] | undefined {
@@ -198,9 +204,11 @@ function keepList(text: string | undefined): 'all' | string[] | undefined {
  * those N threads.
  */
 async function parallelScoring(reader: DatasetReader, options: BatchOptions, inputBytes: number | undefined): Promise<ParallelScoring | undefined> {
-  const extent = async (): Promise<InputExtent> => reader instanceof ParquetReader
-    ? { format: 'parquet', rows: (await reader.size()).rows ?? 0, largestGroupBytes: await reader.largestRowGroupBytes() }
-    : { format: 'text', bytes: inputBytes };
+  const extent = async (): Promise<InputExtent> => {
+    if (!(reader instanceof ParquetReader)) return { format: 'text', bytes: inputBytes };
+    const groups = await reader.rowGroups();
+    return { format: 'parquet', rows: (await reader.size()).rows ?? 0, rowGroups: groups.count, largestGroupBytes: groups.largestBytes };
+  };
   // A footer that cannot be read is the job's to report, with its summary: here it only means no threads.
   const workers = options.workers ?? await extent().then((e) => defaultWorkers(e, availableParallelism()), () => 0);
   if (workers === 0) return undefined;

@@ -129,12 +129,12 @@ test('size and countRows come from the footers', async () => {
   assert.equal(reader.consumedBytes, 0, 'no row was read');
 });
 
-test('largestRowGroupBytes is the uncompressed size of the largest row group among the files, as DuckDB reports it', async () => {
+test('rowGroups counts the files\' row groups and gives the largest one\'s uncompressed size, as DuckDB reports them', async () => {
   const sizes = await query(`SELECT file_name, row_group_id, sum(total_uncompressed_size)::DOUBLE AS bytes FROM parquet_metadata([${sqlPath(DUCK)}, ${sqlPath(SMALL)}]) GROUP BY ALL`);
   const largest = Math.max(...sizes.rows.map((r) => r.bytes as number));
   assert.ok(sizes.rows.length > 2 && sizes.rows.some((r) => (r.bytes as number) < largest), 'the files have row groups of different sizes');
   const reader = new ParquetReader([DUCK, SMALL]);
-  assert.equal(await reader.largestRowGroupBytes(), largest);
+  assert.deepEqual(await reader.rowGroups(), { count: sizes.rows.length, largestBytes: largest });
   assert.equal(reader.consumedBytes, 0, 'no row was read');
 });
 
