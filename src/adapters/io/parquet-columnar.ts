@@ -14,8 +14,9 @@ const LITTLE_ENDIAN = endianness() === 'LE';
 export function encodeColumnarChunk(column: OutputColumn, parts: readonly ColumnarRows[], index: number, origin: ValueOrigin, pageRows = DEFAULT_PAGE_ROWS): Uint8Array {
   const cells = parts.map((part) => part.columns[index] as ColumnCells);
   const counts = parts.map((part) => part.count);
-  if (column.type === 'float64' && LITTLE_ENDIAN && cells.every((c) => c.kind === 'float64')) return pages(doubles(cells, counts), pageRows);
-  if (column.type === 'int64' && LITTLE_ENDIAN && cells.every((c) => c.kind === 'float64')) {
+  const doublesHere = LITTLE_ENDIAN && cells.every((c) => c.kind === 'float64');
+  if (column.type === 'float64' && doublesHere) return pages(doubles(cells, counts), pageRows);
+  if (column.type === 'int64' && doublesHere) {
     const merged = doubles(cells, counts);
     // A value that is not a whole number within int64 fails on the checked path, with its error.
     if (allInt64(merged)) return pages({ present: merged.present, plain: (from, to, count) => int64Words(merged, from, to, count) }, pageRows);

@@ -170,7 +170,7 @@ export class ParquetReader implements DatasetReader {
     for (const path of this.paths) {
       const summary = await this.summary(path);
       count += summary.groups;
-      largestBytes = largestBytes === undefined || summary.largestGroupBytes === undefined ? undefined : Math.max(largestBytes, summary.largestGroupBytes);
+      largestBytes = largerKnown(largestBytes, summary.largestGroupBytes);
     }
     return { count, largestBytes };
   }
@@ -190,7 +190,7 @@ export class ParquetReader implements DatasetReader {
     if (!summary) {
       summary = parquetDecoding().then(({ readFooter }) => readFooter(path)).then(({ rows, bytes, columns, rowGroups }) => ({
         rows, bytes, columns, groups: rowGroups.length,
-        largestGroupBytes: rowGroups.reduce<number | undefined>((most, g) => (most === undefined || g.uncompressedBytes === undefined ? undefined : Math.max(most, g.uncompressedBytes)), 0),
+        largestGroupBytes: rowGroups.reduce<number | undefined>((most, g) => largerKnown(most, g.uncompressedBytes), 0),
       }));
       this.summaries.set(path, summary);
       // A failure is not kept: the next call reports it afresh.
@@ -231,6 +231,11 @@ export class ParquetReader implements DatasetReader {
       await file.close();
     }
   }
+}
+
+/** The larger of two sizes, unknown when either is: the largest of sizes one of which is unknown is unknown. */
+function largerKnown(a: number | undefined, b: number | undefined): number | undefined {
+  return a === undefined || b === undefined ? undefined : Math.max(a, b);
 }
 
 async function decodeGroup(decoder: RowGroupDecoder, file: FileBytes, footer: ParquetFooter, group: RowGroupSpan, from: number): Promise<DecodedGroup> {
