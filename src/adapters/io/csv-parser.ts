@@ -117,6 +117,8 @@ export class CsvParser<C extends CsvCell = string> {
   }
 
   private parse(input: string, final: boolean, lines?: number[]): C[][] {
+    // Most files quote nothing and end lines with LF alone: their rows are cut by two searches, with no quote or CR to watch for.
+    if (!this.header && !input.includes('"') && !input.includes('\r')) return this.parsePlain(input, final, lines);
     const rows: C[][] = [];
     this.nextDelimiter = this.nextLf = this.nextCr = -1;
     let pos = 0;
@@ -132,6 +134,47 @@ export class CsvParser<C extends CsvCell = string> {
       pos = row.next;
     }
     this.carry = input.slice(pos);
+    return rows;
+  }
+
+  /**
+   * `parse` for text holding no quote and no CR: each line is a row (a
+   * blank one is skipped), its cells cut at each delimiter. The next
+   * delimiter found is kept until the cursor passes it, so a line without
+   * delimiters (one column) does not search the rest of the text each time.
+   */
+  private parsePlain(input: string, final: boolean, lines?: number[]): C[][] {
+    const rows: C[][] = [];
+    const kinds = this.kinds;
+    const delimiter = this.delimiterText;
+    const n = input.length;
+    let nextDelimiter = -1;
+    let pos = 0;
+    while (pos < n) {
+      let lf = input.indexOf('\n', pos);
+      if (lf < 0) {
+        if (!final) break;
+        lf = n;
+      }
+      if (lf > pos) {
+        const fields: CsvCell[] = kinds === undefined ? [] : new Array<CsvCell>(kinds.length);
+        let count = 0;
+        for (let i = pos; ; ) {
+          if (nextDelimiter < i) nextDelimiter = foundOrEnd(input.indexOf(delimiter, i), input);
+          const j = nextDelimiter < lf ? nextDelimiter : lf;
+          const kind = kinds === undefined ? TEXT : (kinds[count] ?? TEXT);
+          fields[count++] = kind === TEXT ? input.slice(i, j) : kind === SKIP ? '' : (plainCell(input, i, j, kind) ?? input.slice(i, j));
+          if (j === lf) break;
+          i = j + 1;
+        }
+        if (fields.length !== count) fields.length = count;
+        rows.push(fields as C[]);
+        lines?.push(this.line);
+      }
+      this.line++;
+      pos = lf + 1;
+    }
+    this.carry = pos < n ? input.slice(pos) : '';
     return rows;
   }
 
