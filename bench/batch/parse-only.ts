@@ -43,7 +43,7 @@ export async function measureParse(csv: string, parquet: string, rows: number, c
     let count = 0;
     for await (const piece of pieces(csv, chunkRows, buffers.allocate)) {
       count += piece.rows;
-      buffers.giveBack(piece.bytes.buffer as ArrayBuffer);
+      buffers.giveBack(piece.bytes.buffer);
     }
     return count;
   });
@@ -79,7 +79,7 @@ async function rowsPerSecond(rows: number, pass: () => Promise<number>): Promise
 /** A parsing thread's answer: the count of records, and the piece's buffer back. */
 export interface ParsedPiece {
   readonly records: number;
-  readonly spare: ArrayBuffer;
+  readonly spare: ArrayBufferLike;
 }
 
 /**
@@ -98,10 +98,10 @@ async function threadedParse(csv: string, rows: number, chunkRows: number, threa
       const ahead = threads * 2;
       const pending: Promise<number>[] = [];
       let count = 0;
-      // As batch mode does: each piece owns its buffer, moved to the thread and back once parsed, for another piece.
+      // As batch mode does: each piece has a shared buffer of its own, handed to the thread and back once parsed, for another piece.
       const buffers = new PieceBuffers(ahead + 2);
       for await (const piece of pieces(csv, chunkRows, buffers.allocate)) {
-        const parsed = pool.run(piece, [piece.bytes.buffer as ArrayBuffer]).then(({ records, spare }) => {
+        const parsed = pool.run(piece).then(({ records, spare }) => {
           buffers.giveBack(spare);
           return records;
         });

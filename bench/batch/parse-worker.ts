@@ -15,8 +15,7 @@ import { serializeError, type WorkerReply } from '../../src/modes/batch/index.ts
 parentPort?.on('message', ({ id, request }: { id: number; request: TextPiece }) => {
   decodeTextPiece(request, workerData as ParseOptions).then(
     (chunk) => {
-      const spare = request.bytes.buffer as ArrayBuffer;
-      parentPort?.postMessage({ id, result: { records: chunk.records.length, spare } } satisfies WorkerReply<ParsedPiece>, [spare]);
+      parentPort?.postMessage({ id, result: { records: chunk.records.length, spare: request.bytes.buffer } } satisfies WorkerReply<ParsedPiece>);
     },
     (error: unknown) => parentPort?.postMessage({ id, error: serializeError(error) } satisfies WorkerReply<ParsedPiece>),
   );

@@ -34,7 +34,7 @@ export type PieceRequest = ({ readonly piece: TextPiece } | { readonly range: Pa
 /** A worker's answer to a text piece: the chunk's rows, and the piece's buffer back for another piece. */
 export interface TextPieceResult {
   readonly scored: ScoredRows;
-  readonly spare: ArrayBuffer;
+  readonly spare: ArrayBufferLike;
 }
 
 /** A worker's answer: one chunk's rows for a text piece, every chunk's for a Parquet range, `prepared` once its model is loaded. */
@@ -103,7 +103,7 @@ export class TextPieceScoring implements ParallelScoring {
         // Parsed in turn with the scoring: a piece that cannot be parsed fails in input order, as on a thread, after the chunks before it.
         const scored = previous.then(async () => {
           const chunk = await decodeTextPiece(piece, plan);
-          buffers.giveBack(piece.bytes.buffer as ArrayBuffer);
+          buffers.giveBack(piece.bytes.buffer);
           return scoreHere(chunk);
         });
         previous = scored.catch(() => undefined);
@@ -111,8 +111,8 @@ export class TextPieceScoring implements ParallelScoring {
         continue;
       }
       this.piecesSent = true;
-      // A piece's bytes are its own (see TextPiece): moved to the worker, not copied, and moved back once parsed.
-      const answer = this.pool.run({ piece, plan: worker }, [piece.bytes.buffer as ArrayBuffer]) as Promise<TextPieceResult>;
+      // A piece's bytes are shared memory (see PieceBuffers): the worker reads them in place and hands the buffer back once parsed.
+      const answer = this.pool.run({ piece, plan: worker }) as Promise<TextPieceResult>;
       yield {
         scored: answer.then(({ scored, spare }) => {
           buffers.giveBack(spare);

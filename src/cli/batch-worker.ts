@@ -8,7 +8,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { readParquetRange } from '../adapters/io/parquet-reader.ts';
 import { decodeTextPiece } from '../adapters/io/text-piece-decoder.ts';
-import { columnarBuffers, columnarOf } from '../core/index.ts';
+import { columnarOf } from '../core/index.ts';
 // From the modules themselves: the batch mode's index also holds the scheduler, whose metrics a thread never keeps.
 import { scoreChunk, type ScoredRows, type ScoringPlan } from '../modes/batch/batch-job.ts';
 import { serializeError, type WorkerReply } from '../modes/batch/worker-pool.ts';
@@ -20,8 +20,9 @@ const data = workerData as BatchWorkerData;
 const models = new Map<string, Promise<OpenedModel>>();
 
 parentPort?.on('message', ({ id, request }: { id: number; request: PieceRequest }) => {
+  // Copied, never transferred: a thread that detaches a buffer runs its typed-array code slower from then on (see PieceBuffers).
   void score(request).then(
-    (result) => parentPort?.postMessage({ id, result } satisfies WorkerReply<PieceResult>, transferable(result)),
+    (result) => parentPort?.postMessage({ id, result } satisfies WorkerReply<PieceResult>),
     (error: unknown) => parentPort?.postMessage({ id, error: serializeError(error) } satisfies WorkerReply<PieceResult>),
   );
 });
@@ -44,7 +45,7 @@ async function score(request: PieceRequest): Promise<PieceResult> {
   if ('piece' in request) {
     const chunk = await decodeTextPiece(request.piece, plan);
     // Decoded into strings: the bytes are no longer needed here, and their buffer goes back for another piece.
-    return { scored: packed(await scoreChunk(service, { ...scoring, chunkRows: request.piece.rows }, chunk), plan), spare: request.piece.bytes.buffer as ArrayBuffer };
+    return { scored: packed(await scoreChunk(service, { ...scoring, chunkRows: request.piece.rows }, chunk), plan), spare: request.piece.bytes.buffer };
   }
   const scored: ScoredRows[] = [];
   for await (const chunk of readParquetRange(request.range, { fields: plan.fields })) scored.push(packed(await scoreChunk(service, { ...scoring, chunkRows: request.range.chunkRows }, chunk), plan));
@@ -55,10 +56,4 @@ async function score(request: PieceRequest): Promise<PieceResult> {
 function packed(scored: ScoredRows, plan: WorkerPlan): ScoredRows {
   if (!plan.columnar || scored.rows.length === 0) return scored;
   return { ...scored, rows: [], columnar: columnarOf(scored.rows, scored.columns.length) };
-}
-
-function transferable(result: PieceResult): ArrayBuffer[] {
-  const columns = (list: readonly ScoredRows[]): ArrayBuffer[] => list.flatMap((scored) => (scored.columnar ? columnarBuffers(scored.columnar) : []));
-  if ('prepared' in result) return [];
-  return Array.isArray(result) ? columns(result) : [...columns([result.scored]), result.spare];
 }

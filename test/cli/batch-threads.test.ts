@@ -139,3 +139,27 @@ test('by default, Parquet from PARQUET_THREADS_FROM_ROWS rows gets a thread per 
   // A footer that does not tell a group's size: no threads.
   assert.equal(defaultWorkers(parquet(10_000_000, 10, undefined), 8), 0);
 });
+
+test('pieces cross to the threads and back without being transferred: no piece buffer is ever detached', async () => {
+  const repo = writeRepo({ m: { versions: { 1: jsModel('x * 2') } } });
+  const input = join(tempDir(), 'x.csv');
+  writeFileSync(input, `id,x\n${Array.from({ length: 200 }, (_, i) => `r${i},${i}`).join('\n')}\n`);
+  const reader = new TextDatasetReader([input], { format: 'csv' });
+  // Every piece the scoring cuts, seen as it is handed out.
+  const seen: Uint8Array[] = [];
+  const pieces = reader.pieces.bind(reader);
+  reader.pieces = (options, allocate) => (async function* () {
+    for await (const piece of pieces(options, allocate)) {
+      seen.push(piece.bytes);
+      yield piece;
+    }
+  })();
+  const scoring = new TextPieceScoring(reader, { repo, target: 'm' }, 2);
+  try {
+    assert.deepEqual(await scoredRows(scoring, idPlan(10)), Array.from({ length: 200 }, (_, i) => [`r${i}`, i * 2]));
+  } finally {
+    await scoring.close();
+  }
+  assert.equal(seen.length, 20);
+  assert.ok(seen.every((bytes) => bytes.byteLength > 0 && bytes.buffer.byteLength > 0), 'a transferred buffer would read as empty here');
+});

@@ -11,7 +11,7 @@ import { RowScanner } from './row-scanner.ts';
 export interface TextPiece {
   readonly format: 'csv' | 'jsonl';
   readonly source: string;
-  /** The bytes of `rows` complete rows (with their line breaks), in a buffer no other piece or read shares: it can be transferred to another thread as it is. */
+  /** The bytes of `rows` complete rows (with their line breaks), in a buffer no other piece or read uses (see PieceBuffers). */
   readonly bytes: Uint8Array;
   readonly rows: number;
   /** Zero-based index of the piece's first row among all the rows read. */
@@ -177,9 +177,15 @@ function concat(parts: readonly Uint8Array[], allocate: (size: number) => Uint8A
  * hands freed pages back to its host a fault costs ~12 us: over 1 ms for a
  * piece of 800 KB, a tenth of the cutting thread's time. Reused memory
  * costs none.
+ *
+ * The buffers are shared memory, handed to a thread and back without
+ * being moved. Moving (transferring) an ArrayBuffer detaches it, and once a
+ * thread has detached any buffer, V8 checks every typed-array access of
+ * that thread's optimized code for detachment from then on: the tree
+ * walk ran 35% slower in a worker after its first transfer.
  */
 export class PieceBuffers {
-  private readonly spare: ArrayBuffer[] = [];
+  private readonly spare: ArrayBufferLike[] = [];
 
   /** `keep`: at most this many buffers wait for reuse (about the pieces in flight). */
   constructor(private readonly keep: number) {}
@@ -187,20 +193,20 @@ export class PieceBuffers {
   /** A piece's room: a view of exactly `size` bytes on a buffer no piece in flight uses. */
   readonly allocate = (size: number): Uint8Array => {
     const i = this.spare.findIndex((buffer) => buffer.byteLength >= size);
-    if (i >= 0) return new Uint8Array(this.spare.splice(i, 1)[0] as ArrayBuffer, 0, size);
+    if (i >= 0) return new Uint8Array(this.spare.splice(i, 1)[0] as ArrayBufferLike, 0, size);
     // A little over the size: the next pieces, a few bytes longer or shorter, fit the same buffer.
-    return new Uint8Array(new ArrayBuffer(Math.ceil(size * 1.25)), 0, size);
+    return new Uint8Array(new SharedArrayBuffer(Math.ceil(size * 1.25)), 0, size);
   };
 
   /** The buffer of a piece that has been parsed (sent back by the thread that parsed it). Past `keep`, the largest are kept: a small one (a file's last piece) would fit no later piece. */
-  giveBack(buffer: ArrayBuffer): void {
+  giveBack(buffer: ArrayBufferLike): void {
     if (this.spare.length < this.keep) {
       this.spare.push(buffer);
       return;
     }
     let smallest = 0;
-    for (let i = 1; i < this.spare.length; i++) if ((this.spare[i] as ArrayBuffer).byteLength < (this.spare[smallest] as ArrayBuffer).byteLength) smallest = i;
-    if (this.keep > 0 && (this.spare[smallest] as ArrayBuffer).byteLength < buffer.byteLength) this.spare[smallest] = buffer;
+    for (let i = 1; i < this.spare.length; i++) if ((this.spare[i] as ArrayBufferLike).byteLength < (this.spare[smallest] as ArrayBufferLike).byteLength) smallest = i;
+    if (this.keep > 0 && (this.spare[smallest] as ArrayBufferLike).byteLength < buffer.byteLength) this.spare[smallest] = buffer;
   }
 }
 

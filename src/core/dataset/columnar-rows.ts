@@ -117,21 +117,6 @@ export function rowsOf(columnar: ColumnarRows): unknown[][] {
   return Array.from({ length: columnar.count }, (_, r) => cells.map((column) => column[r]));
 }
 
-/** The buffers to hand over (transfer) with the rows when they are posted to another thread. */
-export function columnarBuffers(columnar: ColumnarRows): ArrayBuffer[] {
-  const buffers = new Set<ArrayBuffer>();
-  for (const column of columnar.columns) {
-    if (column.kind === 'any') continue;
-    if (column.kind === 'float64') buffers.add(column.values.buffer as ArrayBuffer);
-    else {
-      buffers.add(column.bytes.buffer as ArrayBuffer);
-      buffers.add(column.ends.buffer as ArrayBuffer);
-    }
-    if (column.present) buffers.add(column.present.buffer as ArrayBuffer);
-  }
-  return [...buffers];
-}
-
 /** No lone surrogate (String.prototype.isWellFormed, which Node 20 has but the ES2023 typings lack). */
 function isWellFormed(text: string): boolean {
   return (text as unknown as { isWellFormed(): boolean }).isWellFormed();
