@@ -1,4 +1,4 @@
-import { Worker, type TransferListItem } from 'node:worker_threads';
+import { Worker } from 'node:worker_threads';
 import { TetraError } from '../../core/index.ts';
 
 interface Pending<Res> {
@@ -23,7 +23,7 @@ export interface SerializedError {
 export class WorkerPool<Req, Res> {
   private readonly workers: Worker[] = [];
   private readonly idle: Worker[] = [];
-  private readonly waiting: { request: Req; transfer: TransferListItem[]; pending: Pending<Res> }[] = [];
+  private readonly waiting: { request: Req; pending: Pending<Res> }[] = [];
   private readonly busy = new Map<Worker, { id: number; pending: Pending<Res> }>();
   private nextId = 0;
   private broken?: unknown;
@@ -52,10 +52,15 @@ export class WorkerPool<Req, Res> {
     return this.workers.length;
   }
 
-  run(request: Req, transfer: TransferListItem[] = []): Promise<Res> {
+  /**
+   * Sends `request` to the next idle thread. It is copied, never transferred:
+   * a thread that detaches an ArrayBuffer runs its typed-array code slower
+   * from then on (see PieceBuffers); large inputs go in shared memory.
+   */
+  run(request: Req): Promise<Res> {
     if (this.broken) return Promise.reject(this.broken);
     return new Promise<Res>((resolve, reject) => {
-      this.waiting.push({ request, transfer, pending: { resolve, reject } });
+      this.waiting.push({ request, pending: { resolve, reject } });
       this.dispatch();
     });
   }
@@ -68,10 +73,10 @@ export class WorkerPool<Req, Res> {
   private dispatch(): void {
     while (this.idle.length > 0 && this.waiting.length > 0) {
       const worker = this.idle.pop() as Worker;
-      const { request, transfer, pending } = this.waiting.shift() as (typeof this.waiting)[number];
+      const { request, pending } = this.waiting.shift() as (typeof this.waiting)[number];
       const id = this.nextId++;
       this.busy.set(worker, { id, pending });
-      worker.postMessage({ id, request }, transfer);
+      worker.postMessage({ id, request });
     }
   }
 
