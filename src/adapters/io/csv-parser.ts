@@ -163,7 +163,7 @@ export class CsvParser<C extends CsvCell = string> {
           if (nextDelimiter < i) nextDelimiter = foundOrEnd(input.indexOf(delimiter, i), input);
           const j = nextDelimiter < lf ? nextDelimiter : lf;
           const kind = kinds === undefined ? TEXT : (kinds[count] ?? TEXT);
-          fields[count++] = kind === TEXT ? input.slice(i, j) : kind === SKIP ? '' : (plainCell(input, i, j, kind) ?? input.slice(i, j));
+          fields[count++] = unquotedCell(input, i, j, kind);
           if (j === lf) break;
           i = j + 1;
         }
@@ -206,7 +206,7 @@ export class CsvParser<C extends CsvCell = string> {
       } else {
         const j = this.cellEnd(s, i);
         const kind = kinds === undefined ? TEXT : (kinds[count] ?? TEXT);
-        fields[count++] = kind === TEXT ? s.slice(i, j) : kind === SKIP ? '' : (plainCell(s, i, j, kind) ?? s.slice(i, j));
+        fields[count++] = unquotedCell(s, i, j, kind);
         i = j;
       }
       // What follows a field: a delimiter (another field), a line break or the end of input (the row ends).
@@ -271,6 +271,11 @@ export class CsvParser<C extends CsvCell = string> {
 function rowEnd<C>(next: number, fields: CsvCell[], count: number, quoted: boolean, newlines: number): RowEnd<C> {
   if (fields.length !== count) fields.length = count;
   return { next, fields: fields as C[], quoted, newlines };
+}
+
+/** The unquoted cell `s[i, j)` as its kind hands it out: text, '' for a skipped column, or a plain value (its text when not plainly one). */
+function unquotedCell(s: string, i: number, j: number, kind: CellKind): CsvCell {
+  return kind === TEXT ? s.slice(i, j) : kind === SKIP ? '' : (plainCell(s, i, j, kind) ?? s.slice(i, j));
 }
 
 function foundOrEnd(at: number, s: string): number {
