@@ -93,3 +93,11 @@ test('text with no quote and no CR (cut by the plain path) parses as the same te
 test('a one-column file without a delimiter in it reads each line as a row', () => {
   assert.deepEqual(parseInPieces(`x\n${Array.from({ length: 500 }, (_, i) => String(i)).join('\n')}`, 64).rows, [['x'], ...Array.from({ length: 500 }, (_, i) => [String(i)])]);
 });
+
+test('rows and their line numbers do not depend on where the pieces end, also when a piece ends a carried row inside quotes', () => {
+  const next = seededRandom(11);
+  const cells = ['1', 'ab', '"q\nr"', '"x,""y"""', '', '"\r\n"'];
+  const text = Array.from({ length: 400 }, () => Array.from({ length: 3 }, () => cells[Math.floor(next() * cells.length)]).join(',')).join(next() < 0.5 ? '\n' : '\r\n');
+  const whole = parseInPieces(text, text.length);
+  for (const size of [2, 3, 17, 64, 333]) assert.deepEqual(parseInPieces(text, size), whole, `pieces of ${size}`);
+});
