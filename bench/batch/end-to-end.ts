@@ -20,7 +20,7 @@ export interface BatchRun {
   readonly rows: number;
   /** `--keep-columns`. */
   readonly keep: string;
-  /** `--workers`; the CLI's default when absent (see defaultWorkers in src/cli/commands/batch.ts: one per core for CSV and JSON Lines of 64 MiB or more and for Parquet of 500k rows or more, within its row groups and a memory budget). */
+  /** `--workers`; the CLI's default when absent (see defaultThreads in src/cli/commands/batch.ts). */
   readonly workers?: number;
 }
 
@@ -32,8 +32,10 @@ export interface BatchResult {
   readonly peakRss: number;
   /** What the job's own summary says (from its start, after the model loaded, to the last commit). */
   readonly jobRowsPerSecond: number;
-  /** The worker threads the job scored on, by its summary (0: the main thread alone). */
+  /** The worker threads that parsed and scored, by the job's summary (0: none). */
   readonly workers: number;
+  /** The threads that ran the model for the main thread, by the job's summary (0: none). */
+  readonly modelThreads: number;
 }
 
 /**
@@ -65,11 +67,11 @@ export async function runBatch(run: BatchRun): Promise<BatchResult> {
   try {
     const useTime = await access(GNU_TIME, constants.X_OK).then(() => true, () => false);
     const { seconds, peakRss } = useTime ? await timedWithGnuTime(args) : await timedWithProcPolling(args);
-    const summary = JSON.parse(await readFile(`${run.output}.summary.json`, 'utf8')) as { status: string; rowsOut: number; rejected: number; rowsPerSecond: number; workers: number };
+    const summary = JSON.parse(await readFile(`${run.output}.summary.json`, 'utf8')) as { status: string; rowsOut: number; rejected: number; rowsPerSecond: number; workers: number; modelThreads?: number };
     if (summary.status !== 'succeeded' || summary.rowsOut !== run.rows) {
       throw new Error(`tetra batch on ${run.input} ended ${summary.status} with ${summary.rowsOut} of ${run.rows} rows (${summary.rejected} rejected)`);
     }
-    return { rowsPerSecond: run.rows / seconds, seconds, peakRss, jobRowsPerSecond: summary.rowsPerSecond, workers: summary.workers };
+    return { rowsPerSecond: run.rows / seconds, seconds, peakRss, jobRowsPerSecond: summary.rowsPerSecond, workers: summary.workers, modelThreads: summary.modelThreads ?? 0 };
   } finally {
     await removeOutput(run.output);
   }

@@ -2,8 +2,9 @@ import type { TextDatasetReader } from '../adapters/io/text-dataset-reader.ts';
 import type { ParquetRange, ParquetReader } from '../adapters/io/parquet-reader.ts';
 import { decodeTextPiece } from '../adapters/io/text-piece-decoder.ts';
 import { PieceBuffers, type TextPiece } from '../adapters/io/text-pieces.ts';
-import { TetraError, type RowChunk } from '../core/index.ts';
+import { TetraError, type RowChunk, type RunOptions, type TensorMap } from '../core/index.ts';
 import type { InFlight, ParallelScoring, ScoredRows, ScoringPlan } from '../modes/batch/batch-job.ts';
+import type { ModelThreads } from '../modes/batch/threaded-model.ts';
 import { WorkerPool } from '../modes/batch/worker-pool.ts';
 
 /**
@@ -29,7 +30,13 @@ export interface WorkerPlan {
  * Parquet file (scored as several chunks); or, with the plan alone, loading
  * the plan's model, to answer once the thread is ready to score.
  */
-export type PieceRequest = ({ readonly piece: TextPiece } | { readonly range: ParquetRange } | { readonly prepare: true }) & { readonly plan: WorkerPlan };
+export type PieceRequest = (({ readonly piece: TextPiece } | { readonly range: ParquetRange } | { readonly prepare: true }) & { readonly plan: WorkerPlan }) | ModelRunRequest;
+
+/** One run of the model, version `version`, on input tensors a job's own thread encoded (see ModelThreadPool). */
+export interface ModelRunRequest {
+  readonly run: { readonly inputs: TensorMap; readonly outputs?: readonly string[] };
+  readonly version: string;
+}
 
 /** A worker's answer to a text piece: the chunk's rows, and the piece's buffer back for another piece. */
 export interface TextPieceResult {
@@ -38,7 +45,7 @@ export interface TextPieceResult {
 }
 
 /** A worker's answer: one chunk's rows for a text piece, every chunk's for a Parquet range, `prepared` once its model is loaded. */
-export type PieceResult = TextPieceResult | ScoredRows[] | { readonly prepared: true };
+export type PieceResult = TextPieceResult | ScoredRows[] | { readonly prepared: true } | TensorMap;
 
 /** Scores a chunk on the thread that cuts the input, with the model that thread loaded. */
 export type ScoreHere = (chunk: RowChunk) => Promise<ScoredRows>;
@@ -164,14 +171,51 @@ export class ParquetRangeScoring implements ParallelScoring {
   }
 }
 
+/**
+ * Threads that only run the model (see ThreadedModel): the job's own
+ * thread reads, encodes and writes the rows. Each thread holds two runs,
+ * so it starts the next as soon as it answers one, without waiting for
+ * the job's thread to hand it out.
+ */
+export class ModelThreadPool implements ModelThreads {
+  private readonly pool: WorkerPool<PieceRequest, PieceResult>;
+  /** The version the job loaded: set once the job's thread has loaded it. */
+  version?: string;
+
+  /** The threads start now, loading their code (and the model as named) while the job's thread loads its own copy. */
+  constructor(model: WorkerModel, readonly threads: number) {
+    this.pool = startPool(model, threads, MODEL_RUNS_PER_THREAD);
+  }
+
+  /** Runs each thread can take at once: as many of a job's chunks are scored at once on them. */
+  get capacity(): number {
+    return this.threads * MODEL_RUNS_PER_THREAD;
+  }
+
+  get full(): boolean {
+    return this.pool.full;
+  }
+
+  run(inputs: TensorMap, options?: RunOptions): Promise<TensorMap> {
+    if (this.version === undefined) return Promise.reject(new TetraError('INTERNAL', 'a model run was sent to the threads before the job named its version'));
+    return this.pool.run({ run: { inputs, ...(options?.outputs ? { outputs: options.outputs } : {}) }, version: this.version }) as Promise<TensorMap>;
+  }
+
+  async close(): Promise<void> {
+    await this.pool.close();
+  }
+}
+
+const MODEL_RUNS_PER_THREAD = 2;
+
 /** The model as the command named it: each worker loads its own copy. */
 export interface WorkerModel {
   readonly repo: string;
   readonly target: string;
 }
 
-function startPool(model: WorkerModel, threads: number): WorkerPool<PieceRequest, PieceResult> {
-  return new WorkerPool<PieceRequest, PieceResult>(WORKER_SCRIPT, model satisfies BatchWorkerData, threads);
+function startPool(model: WorkerModel, threads: number, depth = 1): WorkerPool<PieceRequest, PieceResult> {
+  return new WorkerPool<PieceRequest, PieceResult>(WORKER_SCRIPT, model satisfies BatchWorkerData, threads, depth);
 }
 
 function workerPlan(plan: ScoringPlan): WorkerPlan {

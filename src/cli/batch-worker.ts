@@ -1,6 +1,7 @@
 /**
  * A batch worker thread: parses and scores the pieces of input it is sent
- * (see TextPieceScoring), each with the job's plan. The thread starts
+ * (see TextPieceScoring), each with the job's plan, or runs the model on
+ * the tensors it is sent (see ModelThreadPool). The thread starts
  * before the job has a plan, so loading this module's code overlaps the
  * main thread's start; the model is loaded at the version the first plan
  * names, that version only.
@@ -38,6 +39,11 @@ function modelFor(version: string): Promise<OpenedModel> {
 }
 
 async function score(request: PieceRequest): Promise<PieceResult> {
+  if ('run' in request) {
+    const { repository, name } = await modelFor(request.version);
+    const { inputs, outputs } = request.run;
+    return repository.resolve(name, request.version).model.run(inputs, outputs ? { outputs } : undefined);
+  }
   const { plan } = request;
   const { name, service } = await modelFor(plan.version);
   if ('prepare' in request) return { prepared: true };

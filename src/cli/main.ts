@@ -44,6 +44,7 @@ const OPTIONS = {
   force: { type: 'boolean' },
   'if-exists': { type: 'string' },
   workers: { type: 'string' },
+  'model-threads': { type: 'string' },
   summary: { type: 'string' },
   progress: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -114,8 +115,18 @@ async function batch(rest: readonly string[], values: Values, repo: string): Pro
     delimiter: values.delimiter, keepColumns: values['keep-columns'], rejects: values.rejects, maxRejects: values['max-rejects'],
     chunkRows: positiveInt(values['chunk-rows'], '--chunk-rows'), commitRows: positiveInt(values['commit-rows'], '--commit-rows'), shard: values.shard, shardKey: values['shard-key'],
     force: values.force, summary: values.summary, progress: progressStyle(values.progress), ifExists: ifExists(values['if-exists']),
-    workers: nonNegativeInt(values.workers, '--workers'),
+    ...threadOptions(values),
   });
+}
+
+/** `--workers` and `--model-threads`: one kind of threads or the other. */
+function threadOptions(values: Values): { workers?: number; modelThreads?: number } {
+  const workers = nonNegativeInt(values.workers, '--workers');
+  const modelThreads = nonNegativeInt(values['model-threads'], '--model-threads');
+  if (workers !== undefined && modelThreads !== undefined) {
+    throw new UsageError('give --workers (threads that parse and score) or --model-threads (threads that run the model), not both');
+  }
+  return { ...(workers !== undefined ? { workers } : {}), ...(modelThreads !== undefined ? { modelThreads } : {}) };
 }
 
 /** `tetra batch <job>`: a job declared in tetra.yaml; flags given on the command line win over its settings. */

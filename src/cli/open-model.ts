@@ -1,6 +1,6 @@
 import { readdir, stat } from 'node:fs/promises';
 import { basename, dirname, extname, resolve } from 'node:path';
-import { InferenceService, ModelRepository, TetraError } from '../core/index.ts';
+import { InferenceService, ModelRepository, TetraError, type ModelRepositoryOptions } from '../core/index.ts';
 import { allRuntimes } from './runtimes.ts';
 
 /** A repository holding the model a command was asked about, loaded. */
@@ -14,12 +14,13 @@ export interface OpenedModel {
  * `target` is a model name in the repository folder, a model's own folder,
  * or the path of a bare model file (its runtime inferred, its features read
  * from the file). With `version`, exactly that version is loaded.
+ * `loading` adds to how each version is loaded (see LoadVersionOptions).
  */
-export async function openModel(target: string, repoDir: string, version?: string): Promise<OpenedModel> {
+export async function openModel(target: string, repoDir: string, version?: string, loading: Pick<ModelRepositoryOptions, 'wrapModel' | 'batchingOverride'> = {}): Promise<OpenedModel> {
   const folder = await asModelFolder(target);
   const file = folder ? undefined : await asModelFile(target);
   const root = folder ? dirname(folder) : resolve(repoDir);
-  const repository = new ModelRepository({ runtimes: allRuntimes(), ...(file ? {} : { root }) });
+  const repository = new ModelRepository({ runtimes: allRuntimes(), ...loading, ...(file ? {} : { root }) });
   const name = file ? basename(file, extname(file)) : folder ? basename(folder) : target;
   const service = new InferenceService(repository);
   if (file) repository.addFile(name, file);

@@ -29,11 +29,14 @@ the same arguments it goes on after its last committed chunk.
   --max-rejects N|P%       fail the job (exit 1) beyond this many rejected rows
   --chunk-rows N           rows per chunk, the unit of scoring (default 4096)
   --commit-rows N          rows per commit, where a killed job resumes (default 65536)
-  --workers N              threads that parse and score files (default: CPU cores for
-                           CSV and JSON Lines of 64 MiB or more, the main thread scoring
-                           the first rows while they start, and for Parquet of 500k rows
-                           or more, as many as its row groups and a 768 MiB budget for
-                           decoding them allow; else 0: the main thread only)
+  --workers N              threads that parse and score pieces of files (on more than
+                           two cores, by default: one per core for CSV and JSON Lines of
+                           64 MiB or more, the main thread scoring the first rows while
+                           they start, and for Parquet of 500k rows or more, as many as
+                           its row groups and a 768 MiB budget for decoding them allow)
+  --model-threads N        threads that only run the model while the main thread reads
+                           and writes, any input (on two cores, by default: 1 for the
+                           inputs above); --workers 0 or --model-threads 0: main only
   --shard i/N              this process's part: by file, row range or --shard-key COL
   --input-format, --output-format csv|jsonl|parquet (default: from the name)
   --if-exists fail|append|replace   a database table that already holds rows

@@ -114,14 +114,14 @@ test('a piece the cutting thread cannot parse fails as its own chunk, after the 
   }
 });
 
-test('by default, text inputs under THREADS_FROM_BYTES are scored on the main thread; larger text inputs, or of unknown size, get a thread per core', () => {
+test('counted for threads that parse and score, text inputs under THREADS_FROM_BYTES get none; larger text inputs, or of unknown size, get a thread per core', () => {
   assert.equal(defaultWorkers({ format: 'text', bytes: 0 }, 4), 0);
   assert.equal(defaultWorkers({ format: 'text', bytes: THREADS_FROM_BYTES - 1 }, 4), 0);
   assert.equal(defaultWorkers({ format: 'text', bytes: THREADS_FROM_BYTES }, 4), 4);
   assert.equal(defaultWorkers({ format: 'text', bytes: undefined }, 2), 2);
 });
 
-test('by default, Parquet from PARQUET_THREADS_FROM_ROWS rows gets a thread per core, no more than its row groups or the memory budget allows, and at least two or none', () => {
+test('counted for threads that parse and score, Parquet from PARQUET_THREADS_FROM_ROWS rows gets a thread per core, no more than its row groups or the memory budget allows, and at least two or none', () => {
   const parquet = (rows: number, rowGroups: number, largestGroupBytes: number | undefined) => ({ format: 'parquet' as const, rows, rowGroups, largestGroupBytes });
   const MiB = 1024 * 1024;
   const fitting = (bytes: number): number => Math.floor(PARQUET_THREADS_MEMORY / (PARQUET_BYTES_PER_GROUP_BYTE * bytes));

@@ -2,14 +2,15 @@ import { writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { TextDatasetReader } from '../../adapters/io/text-dataset-reader.ts';
 import { ParquetReader } from '../../adapters/io/parquet-reader.ts';
-import { ParquetRangeScoring, TextPieceScoring } from '../batch-threads.ts';
+import { ModelThreadPool, ParquetRangeScoring, TextPieceScoring } from '../batch-threads.ts';
+import { ThreadedModel } from '../../modes/batch/threaded-model.ts';
 // From the modules themselves: the batch mode's index also holds the scheduler and its metrics, which one job does not need.
 import { runBatchJob, type ParallelScoring } from '../../modes/batch/batch-job.ts';
 import { EXIT_CODES, formatSummary, type BatchSummary } from '../../modes/batch/job-summary.ts';
 import { ProgressReporter, type ProgressStyle } from '../../modes/batch/progress-reporter.ts';
 import { parseRejectLimit } from '../../modes/batch/reject-limit.ts';
 import { parseShard } from '../../modes/batch/shard.ts';
-import type { DatasetReader, ModelRepository } from '../../core/index.ts';
+import type { DatasetReader, ModelRepository, ModelRepositoryOptions } from '../../core/index.ts';
 import { summaryPathFor, type JobFileNames } from '../../adapters/io/job-files.ts';
 import type { IfExists } from '../../adapters/io/postgres-writer.ts';
 import { isDatabase, type DatasetFormat } from '../dataset-format.ts';
@@ -44,8 +45,10 @@ export interface BatchOptions {
   readonly summary?: string;
   readonly progress?: ProgressStyle;
   readonly job?: string;
-  /** Worker threads that parse and score file inputs; 0 scores on the main thread. Default: see defaultWorkers. */
+  /** Worker threads that parse and score file inputs; 0 scores on the main thread. Default: see defaultThreads. */
   readonly workers?: number;
+  /** Worker threads that only run the model while the main thread reads, encodes and writes (any input); not with `workers`. Default: see defaultThreads. */
+  readonly modelThreads?: number;
 }
 
 export const DEFAULT_CHUNK_ROWS = 4096;
@@ -93,6 +96,7 @@ export async function runBatch(options: BatchOptions, signal?: AbortSignal): Pro
   const writer = await openOutput({ output: options.output, format: options.outputFormat, delimiter: options.delimiter, ifExists: options.ifExists ?? (options.force ? 'replace' : undefined) });
   const progress = new ProgressReporter(process.stderr, options.progress ?? (options.job && !process.stderr.isTTY ? 'log' : undefined));
   let parallel: ParallelScoring | undefined;
+  let modelThreads: ModelThreadPool | undefined;
   let repository: ModelRepository | undefined;
   let summary: BatchSummary;
   try {
@@ -104,16 +108,21 @@ export async function runBatch(options: BatchOptions, signal?: AbortSignal): Pro
     // A manifest that cannot be read is the job's to report.
     const finished = (await manifest?.catch(() => undefined))?.finished === true;
     // Started before this thread loads the model, so the threads load their code meanwhile.
-    if (locked && !finished) parallel = await parallelScoring(reader, options, stamps?.reduce((sum, [, size]) => sum + size, 0));
-    const opened = await openModel(options.model, options.repo, options.version);
+    const threads = locked && !finished ? await startThreads(reader, options, stamps?.reduce((sum, [, size]) => sum + size, 0)) : undefined;
+    parallel = threads?.parallel;
+    modelThreads = threads?.model;
+    const chunkRows = options.chunkRows ?? DEFAULT_CHUNK_ROWS;
+    const chunksAtOnce = modelThreads ? modelThreads.capacity + 1 : 1;
+    const opened = await openModel(options.model, options.repo, options.version, modelThreads ? runOnThreads(modelThreads, chunksAtOnce, chunkRows) : {});
     repository = opened.repository;
     const { name, service } = opened;
     const model = await modelDigest(repository, name, options.version);
     summary = await runBatchJob({
       service, model: name, version: options.version, reader, parallel,
+      ...(modelThreads ? { chunksAtOnce, modelThreads: modelThreads.threads } : {}),
       writer, lock, manifest,
       rejects: openRejects(options.output, options.rejects),
-      chunkRows: options.chunkRows ?? DEFAULT_CHUNK_ROWS,
+      chunkRows,
       commitRows: options.commitRows ?? DEFAULT_COMMIT_ROWS,
       keepColumns: keepList(options.keepColumns), maxRejects, force: options.force, job: options.job,
       identity: {
@@ -126,7 +135,7 @@ export async function runBatch(options: BatchOptions, signal?: AbortSignal): Pro
   } finally {
     progress.done();
     // The job closes them once it runs; a model that fails to load must leave neither threads running nor the output locked.
-    await Promise.allSettled([parallel?.close(), reader.close(), writer.close()]);
+    await Promise.allSettled([parallel?.close(), modelThreads?.close(), reader.close(), writer.close()]);
     await repository?.close();
   }
   // A job refused by another's lock never owned the output: the summary beside it is the other job's to write.
@@ -176,7 +185,8 @@ export type InputExtent =
   | { readonly format: 'parquet'; readonly rows: number; readonly rowGroups: number; readonly largestGroupBytes: number | undefined };
 
 /**
- * The worker threads a job gets when `--workers` is not given. CSV and
+ * The worker threads that parse and score a job's input (`--workers`),
+ * counted as `defaultThreads` counts them on more than two cores. CSV and
  * JSON Lines: one per core from THREADS_FROM_BYTES (or of unknown size),
  * else none. Parquet from PARQUET_THREADS_FROM_ROWS rows: one per core, but
  * no more than there are row groups to share out nor than fit
@@ -191,29 +201,92 @@ export function defaultWorkers(input: InputExtent, cores: number): number {
   return threads >= 2 ? threads : 0;
 }
 
+/** How a job uses threads: none, threads that parse and score pieces of the input, or threads that only run the model. */
+export type ThreadChoice =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'pieces'; readonly threads: number }
+  | { readonly kind: 'model'; readonly threads: number };
+
+/**
+ * The threads a job gets when neither `--workers` nor `--model-threads` is
+ * given, for inputs large enough to repay a thread's start (the size
+ * thresholds above). On two cores, one model thread: the main thread
+ * reads, encodes and writes, and runs the model itself when the thread
+ * is busy. Measured on two cores against two threads that parse and score
+ * pieces, it scored Parquet 15% faster (4.9-5.3 s against 5.9-6.2 s for
+ * 1M rows) with a third less CPU time and memory, and CSV as fast with
+ * less CPU time. The main thread parses alone, though, at about 500k rows
+ * a second: with more cores, threads that parse too are the ones that
+ * scale, and are chosen as defaultWorkers counts them.
+ */
+export function defaultThreads(input: InputExtent, cores: number): ThreadChoice {
+  if (cores > 2) {
+    const threads = defaultWorkers(input, cores);
+    return threads > 0 ? { kind: 'pieces', threads } : { kind: 'none' };
+  }
+  const large = input.format === 'text' ? input.bytes === undefined || input.bytes >= THREADS_FROM_BYTES : input.rows >= PARQUET_THREADS_FROM_ROWS;
+  return large && cores === 2 ? { kind: 'model', threads: 1 } : { kind: 'none' };
+}
+
 function keepList(text: string | undefined): 'all' | string[] | undefined {
   if (text === undefined) return undefined;
   if (text.trim() === 'all') return 'all';
   return text.split(',').map((s) => s.trim()).filter((s) => s !== '');
 }
 
+/** The threads a job runs with: either kind, or none. */
+interface JobThreads {
+  readonly parallel?: ParallelScoring;
+  readonly model?: ModelThreadPool;
+}
+
 /**
- * Worker threads for the input when it can be split: CSV, JSON Lines and
- * Parquet files (see defaultWorkers). By default this thread also scores
- * text pieces until a thread is ready; `--workers N` scores on exactly
- * those N threads.
+ * Starts the job's threads (see defaultThreads), before this thread loads
+ * the model, so they load their code meanwhile. Threads that parse and
+ * score need an input that can be split: CSV, JSON Lines and Parquet
+ * files; by default this thread also scores text pieces until a thread is
+ * ready, and `--workers N` scores on exactly those N threads. Model
+ * threads take any input.
  */
-async function parallelScoring(reader: DatasetReader, options: BatchOptions, inputBytes: number | undefined): Promise<ParallelScoring | undefined> {
+async function startThreads(reader: DatasetReader, options: BatchOptions, inputBytes: number | undefined): Promise<JobThreads | undefined> {
+  const choice = await chosenThreads(reader, options, inputBytes);
+  const model = { repo: options.repo, target: options.model };
+  if (choice.kind === 'model') return { model: new ModelThreadPool(model, choice.threads) };
+  if (choice.kind === 'none') return undefined;
+  if (reader instanceof TextDatasetReader && reader.splittable) return { parallel: new TextPieceScoring(reader, model, choice.threads, options.workers === undefined) };
+  if (reader instanceof ParquetReader) return { parallel: new ParquetRangeScoring(reader, model, choice.threads) };
+  return undefined;
+}
+
+async function chosenThreads(reader: DatasetReader, options: BatchOptions, inputBytes: number | undefined): Promise<ThreadChoice> {
+  if (options.workers !== undefined) return options.workers > 0 ? { kind: 'pieces', threads: options.workers } : { kind: 'none' };
+  if (options.modelThreads !== undefined) return options.modelThreads > 0 ? { kind: 'model', threads: options.modelThreads } : { kind: 'none' };
+  if (!(reader instanceof TextDatasetReader || reader instanceof ParquetReader)) return { kind: 'none' };
   const extent = async (): Promise<InputExtent> => {
     if (!(reader instanceof ParquetReader)) return { format: 'text', bytes: inputBytes };
     const groups = await reader.rowGroups();
     return { format: 'parquet', rows: (await reader.size()).rows ?? 0, rowGroups: groups.count, largestGroupBytes: groups.largestBytes };
   };
   // A footer that cannot be read is the job's to report, with its summary: here it only means no threads.
-  const workers = options.workers ?? await extent().then((e) => defaultWorkers(e, availableParallelism()), () => 0);
-  if (workers === 0) return undefined;
-  const model = { repo: options.repo, target: options.model };
-  if (reader instanceof TextDatasetReader && reader.splittable) return new TextPieceScoring(reader, model, workers, options.workers === undefined);
-  if (reader instanceof ParquetReader) return new ParquetRangeScoring(reader, model, workers);
-  return undefined;
+  return extent().then((e) => defaultThreads(e, availableParallelism()), () => ({ kind: 'none' }) as const);
+}
+
+/**
+ * How the job's model is loaded to run on `threads`: wrapped in a
+ * ThreadedModel, with a batcher that takes the `chunksAtOnce` chunks the
+ * job scores at once (whatever model.yaml sets for serving). Only the
+ * first model loaded, the job's, is wrapped: the threads hold that one,
+ * not the models it may call.
+ */
+function runOnThreads(threads: ModelThreadPool, chunksAtOnce: number, chunkRows: number): Pick<ModelRepositoryOptions, 'wrapModel' | 'batchingOverride'> {
+  let wrapped = false;
+  return {
+    wrapModel: (model, _name, version) => {
+      if (wrapped) return model;
+      wrapped = true;
+      threads.version = version;
+      return new ThreadedModel(model, threads);
+    },
+    batchingOverride: { concurrency: chunksAtOnce, maxQueueRows: chunksAtOnce * chunkRows },
+  };
 }

@@ -43,6 +43,10 @@ export interface LoadVersionOptions {
   readonly infer?: LoadContext['infer'];
   /** Online feature stores by name, for models that declare `online_features`. */
   readonly featureStores?: ReadonlyMap<string, OnlineFeatureStore>;
+  /** Batcher settings that win over model.yaml's: a batch job sets how many of its chunks run at once, which a serving queue limit must not refuse. */
+  readonly batchingOverride?: Partial<BatcherOptions>;
+  /** Wraps each model as it loads, before anything runs it: where its runs are carried out (e.g. worker threads holding copies). */
+  readonly wrapModel?: (model: LoadedModel, name: string, version: string) => LoadedModel;
 }
 
 /** Loads one version of a model source and wraps it for serving. */
@@ -54,13 +58,14 @@ export async function loadServedModel(source: ModelSource, version: string, opti
   const runtime = config?.runtime ? options.runtimes.get(config.runtime) : await options.runtimes.detect(artifact);
   const features = config?.inputs ? describeFeatures(config.inputs) : undefined;
   const context: LoadContext = { ...(features ? { features } : {}), ...(options.infer ? { infer: options.infer } : {}) };
-  const model = await runtime.load({ path: artifact }, config?.runtime_options, context);
+  let model = await runtime.load({ path: artifact }, config?.runtime_options, context);
   try {
+    if (options.wrapModel) model = options.wrapModel(model, source.name, version);
     const where = source.dir ? `${source.dir}/model.yaml` : artifact;
     const schema = compileModelSchema(config, model, where);
     const online = config?.online_features;
     const enricher = online ? compileOnlineFeatures(online, { model: source.name, schema, stores: options.featureStores, where }) : undefined;
-    const batching = { ...options.batching, ...batcherOptionsFrom(config?.batching) };
+    const batching = { ...options.batching, ...batcherOptionsFrom(config?.batching), ...options.batchingOverride };
     let served: ServedModel;
     const batcher = new Batcher(tensorBatchWork(model), batching, (event) => options.onBatch?.(served, event));
     const defaultTimeoutMs = config?.batching?.timeout ?? options.defaultTimeoutMs;

@@ -33,6 +33,14 @@ export interface BatchJobSpec {
   readonly force?: boolean;
   /** Chunks scored ahead of the one being written. */
   readonly scoreAhead?: number;
+  /**
+   * Chunks this thread scores at once (default 1): more when the model runs
+   * on other threads (see ThreadedModel), so that while they compute, this
+   * thread reads and encodes the next chunks.
+   */
+  readonly chunksAtOnce?: number;
+  /** Threads that run the model for this thread (reported in the summary). */
+  readonly modelThreads?: number;
   /** Whatever else decides which rows land where (input options, shard): part of the job's identity. */
   readonly identity?: Readonly<Record<string, unknown>>;
   readonly job?: string;
@@ -210,7 +218,7 @@ class BatchRun {
   private async pipeline(): Promise<void> {
     const { spec } = this;
     // Read on each chunk: a parallel scorer knows how many chunks one unit of its work holds only once it starts.
-    const ahead = (): number => (spec.parallel ? spec.parallel.chunksInFlight : Math.max(1, spec.scoreAhead ?? 1));
+    const ahead = (): number => (spec.parallel ? spec.parallel.chunksInFlight : Math.max(1, spec.scoreAhead ?? 1, spec.chunksAtOnce ?? 1));
     const pending: Promise<ScoredRows>[] = [];
     for await (const { scored } of this.scoredChunks()) {
       // Awaited in order below; until then a failure must not count as unhandled.
@@ -231,11 +239,13 @@ class BatchRun {
       yield* spec.parallel.chunks(plan, (chunk) => scoreChunk(spec.service, plan, chunk));
       return;
     }
-    // One model call at a time: the next chunk is read and decoded meanwhile, and the model's queue never overflows.
-    let previous: Promise<unknown> = Promise.resolve();
+    // A chunk's scoring starts once the one `chunksAtOnce` before it is done: the next chunk is read and decoded meanwhile, and the model's queue never overflows.
+    const atOnce = Math.max(1, spec.chunksAtOnce ?? 1);
+    const scoring: Promise<unknown>[] = [];
     for await (const chunk of spec.reader.read({ startRow: plan.startRow, chunkRows: plan.chunkRows, signal: plan.signal, fields: plan.fields, plainKinds: plan.plainKinds })) {
+      const previous = scoring.length >= atOnce ? (scoring.shift() as Promise<unknown>) : Promise.resolve();
       const scored = previous.then(() => scoreChunk(spec.service, plan, chunk));
-      previous = scored.catch(() => undefined);
+      scoring.push(scored.catch(() => undefined));
       yield { scored };
     }
   }
@@ -352,6 +362,7 @@ class BatchRun {
       rowsIn: m?.rowsIn ?? 0, rowsOut: m?.rowsOut ?? 0, rejected: m?.rejected ?? 0, chunks: m?.chunks ?? 0, resumedAtRow: this.resumedAtRow,
       seconds, rowsPerSecond: seconds > 0 ? rowsThisRun / seconds : 0,
       startedAt: this.startedAt.toISOString(), finishedAt: new Date().toISOString(), workers: spec.parallel?.threads ?? 0,
+      ...(spec.modelThreads ? { modelThreads: spec.modelThreads } : {}),
       ...(this.keysNotKept.length > 0 ? { keysNotKept: this.keysNotKept } : {}),
       ...(this.moreKeysNotKept ? { moreKeysNotKept: true } : {}),
       ...(this.keptNotSampled.length > 0 ? { keptNotSampled: this.keptNotSampled } : {}),

@@ -32,6 +32,8 @@ export interface BatchSummary {
   readonly finishedAt: string;
   /** Worker threads the rows were scored on; 0 when the main thread scored every row (and for a job already done, which starts none). */
   readonly workers: number;
+  /** Threads that ran the model while the main thread read, encoded and wrote the rows (it too runs the model when they are all busy). */
+  readonly modelThreads?: number;
   /** Record keys the output could not keep although every column was asked for (JSON Lines keys first met after the sample). */
   readonly keysNotKept?: readonly KeyNotKept[];
   /** More keys were not kept than keysNotKept names. */
@@ -48,10 +50,16 @@ export function formatSummary(s: BatchSummary): string {
     `  input    ${s.input}${s.resumedAtRow > 0 ? ` (resumed at row ${s.resumedAtRow + 1})` : ''}`,
     `  output   ${s.output}`,
     `  rows     ${s.rowsIn} in, ${s.rowsOut} out, ${s.rejected} rejected${s.rejected > 0 ? ` (see ${s.rejects})` : ''}`,
-    `  time     ${s.seconds.toFixed(1)} s, ${Math.round(s.rowsPerSecond)} rows/s${s.workers > 0 ? ` on ${s.workers} worker thread${s.workers === 1 ? '' : 's'}` : ''}`,
+    `  time     ${s.seconds.toFixed(1)} s, ${Math.round(s.rowsPerSecond)} rows/s${threadsText(s)}`,
   ];
   if (s.keysNotKept) lines.push(`  not kept ${s.keysNotKept.map((k) => `"${k.name}" (from row ${k.row})`).join(', ')}${s.moreKeysNotKept ? ' and more' : ''}: keys met after the columns were fixed`);
   if (s.keptNotSampled) lines.push(`  unseen   ${s.keptNotSampled.map((name) => `"${name}"`).join(', ')}: columns to keep that the first records lack`);
   if (s.error) lines.push(`  error    ${s.error.message} [${s.error.code}]`);
   return lines.join('\n') + '\n';
+}
+
+function threadsText(s: BatchSummary): string {
+  if (s.workers > 0) return ` on ${s.workers} worker thread${s.workers === 1 ? '' : 's'}`;
+  if (s.modelThreads) return `, the model also on ${s.modelThreads} thread${s.modelThreads === 1 ? '' : 's'}`;
+  return '';
 }

@@ -16,19 +16,22 @@ export interface SerializedError {
 }
 
 /**
- * A fixed set of worker threads running one script, each taking one request
- * at a time; requests wait for the first free worker. A worker that dies
- * fails its request and every later one with the reason.
+ * A fixed set of worker threads running one script. Each thread holds up to
+ * `depth` requests: with more than one, the next request already waits in
+ * the thread's own queue when it finishes one, so it does not idle until
+ * this thread, perhaps busy, hands it another. Further requests wait for
+ * the first thread with room. A worker that dies fails its requests and
+ * every later one with the reason.
  */
 export class WorkerPool<Req, Res> {
   private readonly workers: Worker[] = [];
-  private readonly idle: Worker[] = [];
   private readonly waiting: { request: Req; pending: Pending<Res> }[] = [];
-  private readonly busy = new Map<Worker, { id: number; pending: Pending<Res> }>();
+  /** The requests each thread holds, by id. */
+  private readonly held = new Map<Worker, Map<number, Pending<Res>>>();
   private nextId = 0;
   private broken?: unknown;
 
-  constructor(script: URL, workerData: unknown, size: number) {
+  constructor(script: URL, workerData: unknown, size: number, private readonly depth = 1) {
     try {
       for (let i = 0; i < size; i++) this.start(script, workerData);
     } catch (error) {
@@ -45,17 +48,23 @@ export class WorkerPool<Req, Res> {
     // Only close() may stop a worker: one that ends by itself, even with code 0, would leave its request unanswered forever.
     worker.on('exit', (code) => this.fail(new TetraError('INTERNAL', `a batch worker thread stopped (exit code ${code})`)));
     this.workers.push(worker);
-    this.idle.push(worker);
+    this.held.set(worker, new Map());
   }
 
   get size(): number {
     return this.workers.length;
   }
 
+  /** True when every thread holds as many requests as it may: a new one would wait. */
+  get full(): boolean {
+    return this.waiting.length > 0 || this.roomiest() === undefined;
+  }
+
   /**
-   * Sends `request` to the next idle thread. It is copied, never transferred:
-   * a thread that detaches an ArrayBuffer runs its typed-array code slower
-   * from then on (see PieceBuffers); large inputs go in shared memory.
+   * Sends `request` to the thread holding the fewest. It is copied, never
+   * transferred: a thread that detaches an ArrayBuffer runs its typed-array
+   * code slower from then on (see PieceBuffers); large inputs go in shared
+   * memory.
    */
   run(request: Req): Promise<Res> {
     if (this.broken) return Promise.reject(this.broken);
@@ -70,32 +79,46 @@ export class WorkerPool<Req, Res> {
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
 
+  /** The thread holding the fewest requests, if one has room. */
+  private roomiest(): Worker | undefined {
+    let best: Worker | undefined;
+    let least = this.depth;
+    for (const [worker, requests] of this.held) {
+      if (requests.size < least) {
+        best = worker;
+        least = requests.size;
+      }
+    }
+    return best;
+  }
+
   private dispatch(): void {
-    while (this.idle.length > 0 && this.waiting.length > 0) {
-      const worker = this.idle.pop() as Worker;
+    for (let worker = this.roomiest(); worker && this.waiting.length > 0; worker = this.roomiest()) {
       const { request, pending } = this.waiting.shift() as (typeof this.waiting)[number];
       const id = this.nextId++;
-      this.busy.set(worker, { id, pending });
+      this.held.get(worker)?.set(id, pending);
       worker.postMessage({ id, request });
     }
   }
 
   private settle(worker: Worker, reply: WorkerReply<Res>): void {
-    const job = this.busy.get(worker);
-    if (!job || job.id !== reply.id) return;
-    this.busy.delete(worker);
-    this.idle.push(worker);
-    if ('error' in reply) job.pending.reject(reviveError(reply.error));
-    else job.pending.resolve(reply.result);
+    const requests = this.held.get(worker);
+    const pending = requests?.get(reply.id);
+    if (!requests || !pending) return;
+    requests.delete(reply.id);
+    if ('error' in reply) pending.reject(reviveError(reply.error));
+    else pending.resolve(reply.result);
     this.dispatch();
   }
 
   private fail(error: unknown): void {
     if (this.broken) return;
     this.broken = error instanceof TetraError ? error : new TetraError('INTERNAL', `a batch worker thread failed: ${(error as Error).message}`, { cause: error });
-    for (const { pending } of this.busy.values()) pending.reject(this.broken);
+    for (const requests of this.held.values()) {
+      for (const pending of requests.values()) pending.reject(this.broken);
+      requests.clear();
+    }
     for (const { pending } of this.waiting.splice(0)) pending.reject(this.broken);
-    this.busy.clear();
   }
 }
 
