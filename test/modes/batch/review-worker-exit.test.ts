@@ -22,7 +22,7 @@ function runWithin(args: readonly string[], timeoutMs: number): Promise<{ code: 
   });
 }
 
-test('a worker thread that exits on its own (even with code 0) fails the job instead of leaving it waiting', async () => {
+for (const threads of [['--workers', '1'], ['--model-threads', '1']]) test(`a worker thread that exits on its own (even with code 0) fails the job instead of leaving it waiting (${threads.join(' ')})`, async () => {
   const repo = writeRepo({
     quits: {
       versions: {
@@ -43,7 +43,7 @@ export async function predict(batch) {
   const dir = tempDir();
   const input = join(dir, 'in.csv');
   writeFileSync(input, 'x\n' + Array.from({ length: 50 }, (_, i) => String(i)).join('\n') + '\n');
-  const r = await runWithin(['batch', '--repo', repo, '--model', 'quits', '--input', input, '--output', join(dir, 'out.csv'), '--workers', '1', '--chunk-rows', '10', '--progress', 'none'], 20_000);
+  const r = await runWithin(['batch', '--repo', repo, '--model', 'quits', '--input', input, '--output', join(dir, 'out.csv'), ...threads, '--chunk-rows', '10', '--progress', 'none'], 20_000);
   assert.equal(r.code, 1, `the job ends, failed (code null: killed after hanging): ${r.stderr}`);
   assert.match(r.stderr, /worker thread stopped/);
 });
