@@ -32,9 +32,9 @@ export interface WorkerPlan {
  */
 export type PieceRequest = (({ readonly piece: TextPiece } | { readonly range: ParquetRange } | { readonly prepare: true }) & { readonly plan: WorkerPlan }) | ModelRunRequest;
 
-/** One run of the model, version `version`, on input tensors a job's own thread encoded (see ModelThreadPool). */
+/** One run of the model, version `version`, on input tensors a job's own thread encoded (see ModelThreadPool); without `run`, loading that version, to answer once the thread can run it. */
 export interface ModelRunRequest {
-  readonly run: { readonly inputs: TensorMap; readonly outputs?: readonly string[] };
+  readonly run?: { readonly inputs: TensorMap; readonly outputs?: readonly string[] };
   readonly version: string;
 }
 
@@ -179,10 +179,11 @@ export class ParquetRangeScoring implements ParallelScoring {
  */
 export class ModelThreadPool implements ModelThreads {
   private readonly pool: WorkerPool<PieceRequest, PieceResult>;
-  /** The version the job loaded: set once the job's thread has loaded it. */
-  version?: string;
+  private version?: string;
+  /** Threads that have loaded the job's version. */
+  private ready = 0;
 
-  /** The threads start now, loading their code (and the model as named) while the job's thread loads its own copy. */
+  /** The threads start now, loading their code while the job's thread loads its copy of the model. */
   constructor(model: WorkerModel, readonly threads: number) {
     this.pool = startPool(model, threads, MODEL_RUNS_PER_THREAD);
   }
@@ -192,8 +193,25 @@ export class ModelThreadPool implements ModelThreads {
     return this.threads * MODEL_RUNS_PER_THREAD;
   }
 
+  /**
+   * Until every thread has loaded the model, the pool counts as full: the
+   * job's thread, whose copy is loaded, runs the model itself meanwhile.
+   * A run handed to a thread still loading would hold back the job's
+   * output, written in input order, until that thread is ready.
+   */
   get full(): boolean {
-    return this.pool.full;
+    return this.ready < this.threads || this.pool.full;
+  }
+
+  /**
+   * Has each thread load `version`, the one the job's thread loaded. A
+   * thread that fails to load it counts as ready: runs then go to it, and
+   * fail the job with its error.
+   */
+  load(version: string): void {
+    this.version = version;
+    const ready = (): void => void this.ready++;
+    for (let i = 0; i < this.threads; i++) this.pool.run({ version }).then(ready, ready);
   }
 
   run(inputs: TensorMap, options?: RunOptions): Promise<TensorMap> {

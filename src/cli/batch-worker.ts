@@ -39,8 +39,9 @@ function modelFor(version: string): Promise<OpenedModel> {
 }
 
 async function score(request: PieceRequest): Promise<PieceResult> {
-  if ('run' in request) {
+  if (!('plan' in request)) {
     const { repository, name } = await modelFor(request.version);
+    if (!request.run) return { prepared: true };
     const { inputs, outputs } = request.run;
     return repository.resolve(name, request.version).model.run(inputs, outputs ? { outputs } : undefined);
   }

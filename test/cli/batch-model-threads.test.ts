@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ModelThreadPool } from '../../src/cli/batch-threads.ts';
 import { defaultThreads, defaultWorkers, PARQUET_THREADS_FROM_ROWS, THREADS_FROM_BYTES, type InputExtent } from '../../src/cli/commands/batch.ts';
 import type { LoadedModel, RunOptions, TensorMap } from '../../src/core/index.ts';
 import { ThreadedModel, type ModelThreads } from '../../src/modes/batch/threaded-model.ts';
@@ -22,14 +23,28 @@ async function batch(repo: string, input: string, output: string, threads: reado
   return { code: result.code, stderr: result.stderr, summary: JSON.parse(readFileSync(`${output}.summary.json`, 'utf8')) as Record<string, unknown> };
 }
 
+/**
+ * Slow on the main thread, so the model thread is ready while the job has
+ * rows left (the main thread scores alone until then); on a thread it
+ * leaves a mark in `marker`.
+ */
+function slowHere(marker: string): string {
+  return `const { isMainThread } = await import('node:worker_threads');
+  if (isMainThread) await new Promise((resolve) => setTimeout(resolve, 50));
+  else (await import('node:fs')).appendFileSync(${JSON.stringify(marker)}, 'x');`;
+}
+
 test('with --model-threads the output, rejects and exit code are those of the main thread alone, scored by the version the job resolved', async () => {
-  // The threads would load version 2 if left to pick the newest; the job asked for 1.
-  const repo = writeRepo({ m: { versions: { 1: jsModel('x * 2'), 2: jsModel('x * 3') } } });
-  const input = writeCsv(3000, 7);
   const dir = tempDir();
+  const marker = join(dir, 'ran-on-a-thread');
+  // The threads would load version 2 if left to pick the newest; the job asked for 1.
+  const repo = writeRepo({ m: { versions: { 1: jsModel('x * 2', slowHere(marker)), 2: jsModel('x * 3', slowHere(marker)) } } });
+  const input = writeCsv(3000, 7);
   for (const format of ['csv', 'parquet']) {
     const alone = await batch(repo, input, join(dir, `alone.${format}`), ['--workers', '0']);
+    rmSync(marker, { force: true });
     const threaded = await batch(repo, input, join(dir, `threaded.${format}`), ['--model-threads', '1']);
+    assert.ok(existsSync(marker), 'the model thread ran some of the chunks');
     assert.equal(alone.code, 3, alone.stderr);
     assert.equal(threaded.code, 3, threaded.stderr);
     assert.equal(threaded.summary.modelThreads, 1);
@@ -115,4 +130,21 @@ test('by default, two cores give inputs large enough for threads one model threa
   assert.deepEqual(defaultThreads(text(THREADS_FROM_BYTES), 4), { kind: 'pieces', threads: defaultWorkers(text(THREADS_FROM_BYTES), 4) });
   assert.deepEqual(defaultThreads(parquet(PARQUET_THREADS_FROM_ROWS), 8), { kind: 'pieces', threads: defaultWorkers(parquet(PARQUET_THREADS_FROM_ROWS), 8) });
   assert.deepEqual(defaultThreads(text(THREADS_FROM_BYTES - 1), 8), { kind: 'none' });
+});
+
+test('model threads count as full until they have loaded the job\'s version, then run it', async () => {
+  const repo = writeRepo({ m: { versions: { 1: jsModel('x * 2'), 2: jsModel('x * 3') } } });
+  const threads = new ModelThreadPool({ repo, target: 'm' }, 1);
+  try {
+    assert.equal(threads.full, true, 'full before it knows the version');
+    threads.load('1');
+    assert.equal(threads.full, true, 'full while loading');
+    const started = Date.now();
+    while (threads.full && Date.now() - started < 20_000) await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.equal(threads.full, false, 'ready once loaded');
+    const out = await threads.run({ features: { dtype: 'float64', shape: [2, 1], data: new Float64Array([5, 7]) } });
+    assert.deepEqual([...(out.y?.data as Float64Array)], [10, 14]);
+  } finally {
+    await threads.close();
+  }
 });

@@ -284,7 +284,7 @@ function runOnThreads(threads: ModelThreadPool, chunksAtOnce: number, chunkRows:
     wrapModel: (model, _name, version) => {
       if (wrapped) return model;
       wrapped = true;
-      threads.version = version;
+      threads.load(version);
       return new ThreadedModel(model, threads);
     },
     batchingOverride: { concurrency: chunksAtOnce, maxQueueRows: chunksAtOnce * chunkRows },

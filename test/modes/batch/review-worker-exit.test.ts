@@ -33,6 +33,8 @@ export const features = [{ name: 'x', type: 'number' }];
 export const outputs = { y: 'float64' };
 export async function predict(batch) {
   if (!isMainThread) process.exit(0);
+  // Slow here, so that a thread that runs only the model is ready, and takes runs, before the input is done.
+  await new Promise((resolve) => setTimeout(resolve, 50));
   return batch.map(({ x }) => ({ y: x * 2 }));
 }
 `,
@@ -42,7 +44,7 @@ export async function predict(batch) {
   });
   const dir = tempDir();
   const input = join(dir, 'in.csv');
-  writeFileSync(input, 'x\n' + Array.from({ length: 50 }, (_, i) => String(i)).join('\n') + '\n');
+  writeFileSync(input, 'x\n' + Array.from({ length: 500 }, (_, i) => String(i)).join('\n') + '\n');
   const r = await runWithin(['batch', '--repo', repo, '--model', 'quits', '--input', input, '--output', join(dir, 'out.csv'), ...threads, '--chunk-rows', '10', '--progress', 'none'], 20_000);
   assert.equal(r.code, 1, `the job ends, failed (code null: killed after hanging): ${r.stderr}`);
   assert.match(r.stderr, /worker thread stopped/);
