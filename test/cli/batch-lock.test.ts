@@ -26,18 +26,27 @@ test('a batch run whose model fails to load leaves its output unlocked: the next
   assert.equal(readFileSync(output, 'utf8').trim().split('\n').length, 21);
 });
 
-test('a batch run refused by another job\'s lock fails with JOB_LOCKED and leaves that lock alone', async () => {
-  const { repo, input, output } = job();
+test('a batch run refused by another job\'s lock fails with JOB_LOCKED, without loading its model, and leaves that lock alone', async () => {
+  const { input, output } = job();
+  // Loading this model leaves a mark.
+  const marker = join(tempDir(), 'loaded');
+  const model = jsModel('x * 2');
+  const repo = writeRepo({ m: { versions: { 1: { file: model.file, content: `import { writeFileSync } from 'node:fs';\nwriteFileSync(${JSON.stringify(marker)}, 'x');\n${model.content}` } } } });
   const other = await OutputLock.acquire(output);
   try {
     const summary = await runBatch({ model: 'm', repo, input, output, progress: 'none' });
     assert.equal(summary.status, 'failed');
     assert.equal(summary.error?.code, 'JOB_LOCKED');
+    assert.equal(summary.model, 'm');
+    assert.equal(existsSync(marker), false, 'the model was not loaded');
     assert.ok(existsSync(lockPathFor(output)), 'the other job still holds its lock');
     assert.equal(existsSync(output), false);
   } finally {
     await other.release();
   }
+  // The mark is what loading leaves: once the lock is free, the same run loads the model.
+  assert.equal((await runBatch({ model: 'm', repo, input, output, progress: 'none' })).status, 'succeeded');
+  assert.equal(existsSync(marker), true);
 });
 
 test('a job handed its lock\'s answer does not ask the writer again (a refused lock is not waited for twice)', async () => {

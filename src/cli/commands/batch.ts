@@ -113,12 +113,12 @@ export async function runBatch(options: BatchOptions, signal?: AbortSignal): Pro
     modelThreads = threads?.model;
     const chunkRows = options.chunkRows ?? DEFAULT_CHUNK_ROWS;
     const chunksAtOnce = modelThreads ? modelThreads.capacity + 1 : 1;
-    const opened = await openModel(options.model, options.repo, options.version, modelThreads ? runOnThreads(modelThreads, chunksAtOnce, chunkRows) : {});
-    repository = opened.repository;
-    const { name, service } = opened;
-    const model = await modelDigest(repository, name, options.version);
+    // A job refused (another job writes the output) fails at once: it has no use for the model.
+    const opened = locked ? await openModel(options.model, options.repo, options.version, modelThreads ? runOnThreads(modelThreads, chunksAtOnce, chunkRows) : {}) : undefined;
+    repository = opened?.repository;
+    const model = opened ? await modelDigest(opened.repository, opened.name, options.version) : undefined;
     summary = await runBatchJob({
-      service, model: name, version: options.version, reader, parallel,
+      service: opened?.service, model: opened?.name ?? options.model, version: options.version, reader, parallel,
       ...(modelThreads ? { chunksAtOnce, modelThreads: modelThreads.threads } : {}),
       writer, lock, manifest,
       rejects: openRejects(options.output, options.rejects),

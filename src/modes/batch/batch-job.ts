@@ -11,7 +11,8 @@ import { KEYS_NOT_KEPT_NAMED, chunkRows, keptColumns, outputColumns } from './ou
 import { describeLimit, rejectsExceeded, type RejectLimit } from './reject-limit.ts';
 
 export interface BatchJobSpec {
-  readonly service: InferenceService;
+  /** The inference service to score with; left out only with a `lock` already refused (the job then fails at once, and a caller need not load a model for it). */
+  readonly service?: InferenceService;
   readonly model: string;
   /** A version name; the newest ready version when absent (fixed for the whole job). */
   readonly version?: string;
@@ -136,6 +137,7 @@ class BatchRun {
   private readonly startedAt = new Date();
   private readonly started = performance.now();
   private meta?: ModelMetadata;
+  private service?: InferenceService;
   private manifest?: JobManifest;
   private kept: DatasetColumn[] = [];
   private columns?: readonly OutputColumn[];
@@ -160,7 +162,10 @@ class BatchRun {
     const { spec } = this;
     // Before anything is read: a second job at this output fails at once, and what this one learns of the output stays true.
     await (spec.lock ?? spec.writer.lock());
-    const meta = spec.service.metadata(spec.model, spec.version);
+    if (!spec.service) throw new TetraError('INTERNAL', `${spec.writer.name}: the job holds its output's lock but was given no model to score with`, { file: spec.writer.name });
+    const service = spec.service;
+    this.service = service;
+    const meta = service.metadata(spec.model, spec.version);
     this.meta = meta;
     const input = await spec.reader.columns();
     checkFeatures(meta, input, spec.reader.name);
@@ -236,7 +241,7 @@ class BatchRun {
     const fields = meta.recordFields ? [...new Set([...meta.recordFields, ...this.kept.map((c) => c.name)])] : undefined;
     const plan: ScoringPlan = { model: meta.name, version: meta.version, kept: this.kept, fields, plainKinds: plainKindsOf(meta, this.kept), columnar: spec.writer.takesColumnar === true, watchKeys: this.watchKeys, startRow: this.manifest?.rowsIn ?? 0, chunkRows: spec.chunkRows, signal: spec.signal };
     if (spec.parallel) {
-      yield* spec.parallel.chunks(plan, (chunk) => scoreChunk(spec.service, plan, chunk));
+      yield* spec.parallel.chunks(plan, (chunk) => scoreChunk(this.service as InferenceService, plan, chunk));
       return;
     }
     // A chunk's scoring starts once the one `chunksAtOnce` before it is done: the next chunk is read and decoded meanwhile, and the model's queue never overflows.
@@ -244,7 +249,7 @@ class BatchRun {
     const scoring: Promise<unknown>[] = [];
     for await (const chunk of spec.reader.read({ startRow: plan.startRow, chunkRows: plan.chunkRows, signal: plan.signal, fields: plan.fields, plainKinds: plan.plainKinds })) {
       const previous = scoring.length >= atOnce ? (scoring.shift() as Promise<unknown>) : Promise.resolve();
-      const scored = previous.then(() => scoreChunk(spec.service, plan, chunk));
+      const scored = previous.then(() => scoreChunk(this.service as InferenceService, plan, chunk));
       scoring.push(scored.catch(() => undefined));
       yield { scored };
     }
