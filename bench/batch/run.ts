@@ -8,6 +8,8 @@
  *   npm run build && npm run bench:batch
  *
  * BENCH_ROWS (1000000), BENCH_BIG_ROWS (10000000; 0 skips the memory run),
+ * BENCH_ROUNDS (3: each end-to-end run is made this many times, in rounds,
+ * and its median by time reported),
  * BENCH_DIR (the generated inputs, kept between runs; default under the
  * system temp folder), BENCH_KEEP (--keep-columns; default transaction_id,
  * the usual scoring output of an id and its predictions; `all` carries every
@@ -28,6 +30,7 @@ import { measureParse, type ParseFigures, type ParseOptions } from './parse-only
 
 const ROWS = count('BENCH_ROWS', 1_000_000, 1);
 const BIG_ROWS = count('BENCH_BIG_ROWS', 10_000_000, 0);
+const ROUNDS = count('BENCH_ROUNDS', 3, 1);
 const DIR = process.env.BENCH_DIR ?? join(tmpdir(), 'tetra-bench-batch');
 const KEEP = process.env.BENCH_KEEP ?? 'transaction_id';
 const THREADS = availableParallelism();
@@ -71,10 +74,16 @@ async function main(): Promise<void> {
   printLimits(parse, model);
 
   const variants = endToEndVariants(csv, parquet, parse, model);
-  const results: BatchResult[] = [];
-  for (const [i, v] of variants.entries()) {
-    results.push(await runBatch({ input: v.input, output: join(DIR, `out-${i}.parquet`), rows: ROWS, keep: KEEP, workers: v.workers }));
+  // Round by round, each round in another order: this machine's speed drifts within minutes, and no variant should always run first.
+  const runs: BatchResult[][] = variants.map(() => []);
+  for (let round = 0; round < ROUNDS; round++) {
+    for (let k = 0; k < variants.length; k++) {
+      const i = (k + round) % variants.length;
+      const v = variants[i] as Variant;
+      (runs[i] as BatchResult[]).push(await runBatch({ input: v.input, output: join(DIR, `out-${i}.parquet`), rows: ROWS, keep: KEEP, workers: v.workers }));
+    }
   }
+  const results = runs.map(median);
   printEndToEnd(variants, results);
 
   const small = results[0] as BatchResult;
@@ -144,7 +153,7 @@ function printLimits(parse: ParseFigures, model: ModelFigures): void {
 }
 
 function printEndToEnd(variants: readonly Variant[], results: readonly BatchResult[]): void {
-  console.log('\n(c) end to end: node bin/tetra.js batch, wall time from spawn to exit');
+  console.log(`\n(c) end to end: node bin/tetra.js batch, wall time from spawn to exit, the median of ${ROUNDS} rounds`);
   console.log('run                                        seconds       rows/s   job rows/s   peak RSS   threads');
   for (const [i, v] of variants.entries()) {
     const r = results[i] as BatchResult;
@@ -155,7 +164,7 @@ function printEndToEnd(variants: readonly Variant[], results: readonly BatchResu
 
 function printMemory(small: BatchResult, big: BatchResult | undefined): void {
   console.log(`\n(d) peak RSS of CSV -> Parquet, default threads`);
-  console.log(`  ${fmt(ROWS).padStart(12)} rows  ${mb(small.peakRss).padStart(10)}   (the first run of (c))`);
+  console.log(`  ${fmt(ROWS).padStart(12)} rows  ${mb(small.peakRss).padStart(10)}   (the run of (c) reported)`);
   if (big) console.log(`  ${fmt(BIG_ROWS).padStart(12)} rows  ${mb(big.peakRss).padStart(10)}   ${big.seconds.toFixed(1)} s, ${fmt(big.rowsPerSecond)} rows/s`);
   else console.log('  the large run was skipped (BENCH_BIG_ROWS=0)');
 }
@@ -177,6 +186,12 @@ function printTargets(variants: readonly Variant[], results: readonly BatchResul
     const growth = big.peakRss / small.peakRss;
     console.log(`  peak RSS ${fmt(BIG_ROWS)} rows / ${fmt(ROWS)} rows   ${growth.toFixed(2)}  (target <= ${TARGETS.rssGrowth}) ${mark(growth <= TARGETS.rssGrowth)}`);
   }
+}
+
+/** The run of median time (the slower of the middle two for an even count). */
+function median(results: readonly BatchResult[]): BatchResult {
+  const sorted = [...results].sort((a, b) => a.seconds - b.seconds);
+  return sorted[Math.floor(sorted.length / 2)] as BatchResult;
 }
 
 function pathOf(r: BatchResult): PathKind {
