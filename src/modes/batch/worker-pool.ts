@@ -74,8 +74,9 @@ export class WorkerPool<Req, Res> {
     });
   }
 
+  /** Stops the threads. Requests they hold or that wait fail: a caller waiting on one (a batcher draining) must not wait forever. */
   async close(): Promise<void> {
-    this.broken ??= new TetraError('CANCELLED', 'the batch worker threads were stopped');
+    if (!this.broken) this.fail(new TetraError('CANCELLED', 'the batch worker threads were stopped'));
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
 

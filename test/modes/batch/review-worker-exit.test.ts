@@ -49,3 +49,35 @@ export async function predict(batch) {
   assert.equal(r.code, 1, `the job ends, failed (code null: killed after hanging): ${r.stderr}`);
   assert.match(r.stderr, /worker thread stopped/);
 });
+
+test('a job that fails while its model threads hold runs ends, with its error, instead of waiting for them', async () => {
+  const dir = tempDir();
+  const ready = join(dir, 'thread-loaded');
+  const repo = writeRepo({
+    slow: {
+      versions: {
+        '1': {
+          file: 'model.js',
+          // On the thread, slow, so it holds runs when the job fails; here, waiting for the thread to load the model, so that runs do go to it.
+          content: `import { isMainThread } from 'node:worker_threads';
+import { existsSync, writeFileSync } from 'node:fs';
+if (!isMainThread) writeFileSync(${JSON.stringify(ready)}, 'x');
+export const features = [{ name: 'x', type: 'number' }];
+export const outputs = { y: 'float64' };
+export async function predict(batch) {
+  if (isMainThread) for (const until = Date.now() + 20000; !existsSync(${JSON.stringify(ready)}) && Date.now() < until;);
+  else await new Promise((resolve) => setTimeout(resolve, 300));
+  return batch.map(({ x }) => ({ y: x * 2 }));
+}
+`,
+        },
+      },
+    },
+  });
+  const input = join(dir, 'in.csv');
+  writeFileSync(input, 'x\n' + Array.from({ length: 2000 }, (_, i) => (i === 1500 ? 'oops' : String(i))).join('\n') + '\n');
+  const r = await runWithin(['batch', '--repo', repo, '--model', 'slow', '--input', input, '--output', join(dir, 'out.csv'), '--model-threads', '1', '--max-rejects', '0', '--chunk-rows', '10', '--commit-rows', '10', '--progress', 'none'], 30_000);
+  assert.equal(r.code, 1, `the job ends, failed (code null: killed after hanging): ${r.stderr}`);
+  assert.match(r.stderr, /JOB_TOO_MANY_REJECTS/);
+  assert.match(r.stderr, /the model also on 1 thread/, 'runs did go to the thread');
+});
