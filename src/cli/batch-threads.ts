@@ -179,9 +179,11 @@ export class ParquetRangeScoring implements ParallelScoring {
  */
 export class ModelThreadPool implements ModelThreads {
   private readonly pool: WorkerPool<PieceRequest, PieceResult>;
-  private version?: string;
+  /** The job's model and version, once the job's thread has loaded them. */
+  private job?: { readonly name: string; readonly version: string };
   /** Threads that have loaded the job's version. */
   private ready = 0;
+  private sent = 0;
 
   /** The threads start now, loading their code while the job's thread loads its copy of the model. */
   constructor(model: WorkerModel, readonly threads: number) {
@@ -193,30 +195,37 @@ export class ModelThreadPool implements ModelThreads {
     return this.threads * MODEL_RUNS_PER_THREAD;
   }
 
-  /**
-   * Until every thread has loaded the model, the pool counts as full: the
-   * job's thread, whose copy is loaded, runs the model itself meanwhile.
-   * A run handed to a thread still loading would hold back the job's
-   * output, written in input order, until that thread is ready.
-   */
-  get full(): boolean {
-    return this.ready < this.threads || this.pool.full;
+  /** The threads that ran the model: 0 when no run reached them (the input was done before they were ready). */
+  get used(): number {
+    return this.sent > 0 ? this.threads : 0;
   }
 
   /**
-   * Has each thread load `version`, the one the job's thread loaded. A
-   * thread that fails to load it counts as ready: runs then go to it, and
-   * fail the job with its error.
+   * Only the job's model at its version, once every thread has loaded it,
+   * and while one has room. A run handed to a thread still loading would
+   * hold back the job's output, written in input order, until that thread
+   * is ready: the job's thread, whose copy is loaded, runs it instead.
    */
-  load(version: string): void {
-    this.version = version;
+  takes(name: string, version: string): boolean {
+    return this.job !== undefined && this.job.name === name && this.job.version === version && this.ready === this.threads && !this.pool.full;
+  }
+
+  /**
+   * Has each thread load `version` of the model the threads were started
+   * with, named `name` here: the version the job scores with. A thread
+   * that fails to load it counts as ready: runs then go to it, and fail
+   * the job with its error.
+   */
+  load(name: string, version: string): void {
+    this.job = { name, version };
     const ready = (): void => void this.ready++;
     for (let i = 0; i < this.threads; i++) this.pool.run({ version }).then(ready, ready);
   }
 
   run(inputs: TensorMap, options?: RunOptions): Promise<TensorMap> {
-    if (this.version === undefined) return Promise.reject(new TetraError('INTERNAL', 'a model run was sent to the threads before the job named its version'));
-    return this.pool.run({ run: { inputs, ...(options?.outputs ? { outputs: options.outputs } : {}) }, version: this.version }) as Promise<TensorMap>;
+    if (this.job === undefined) return Promise.reject(new TetraError('INTERNAL', 'a model run was sent to the threads before the job named its version'));
+    this.sent++;
+    return this.pool.run({ run: { inputs, ...(options?.outputs ? { outputs: options.outputs } : {}) }, version: this.job.version }) as Promise<TensorMap>;
   }
 
   async close(): Promise<void> {

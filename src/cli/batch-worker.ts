@@ -20,9 +20,19 @@ const data = workerData as BatchWorkerData;
 /** The model by the version a plan names (one per job). */
 const models = new Map<string, Promise<OpenedModel>>();
 
+/**
+ * The request being worked on. A thread may hold several (model threads
+ * hold two): it works on them one after another, in the order they came,
+ * as the main thread would. Begun together, two runs of a model that
+ * calls another would overfill the called model's queue.
+ */
+let previous: Promise<unknown> = Promise.resolve();
+
 parentPort?.on('message', ({ id, request }: { id: number; request: PieceRequest }) => {
+  const answer = previous.then(() => score(request));
+  previous = answer.catch(() => undefined);
   // Copied, never transferred: a thread that detaches a buffer runs its typed-array code slower from then on (see PieceBuffers).
-  void score(request).then(
+  void answer.then(
     (result) => parentPort?.postMessage({ id, result } satisfies WorkerReply<PieceResult>),
     (error: unknown) => parentPort?.postMessage({ id, error: serializeError(error) } satisfies WorkerReply<PieceResult>),
   );

@@ -134,7 +134,7 @@ async function declaredJob(name: string, values: Values): Promise<number> {
   const config = await loadTetraConfig({ file: values.config });
   const job = jobOptions(config, name, new Date());
   return (await commands.batch()).batchCommand({
-    ...job, force: values.force ?? job.force, progress: progressStyle(values.progress),
+    ...job, force: values.force ?? job.force, progress: progressStyle(values.progress), ...threadOptions(values),
     ...(values.shard ? { shard: values.shard } : {}), ...(values['shard-key'] ? { shardKey: values['shard-key'] } : {}),
     ...(values.summary ? { summary: values.summary } : {}),
   });

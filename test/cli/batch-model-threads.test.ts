@@ -24,38 +24,78 @@ async function batch(repo: string, input: string, output: string, threads: reado
 }
 
 /**
- * Slow on the main thread, so the model thread is ready while the job has
- * rows left (the main thread scores alone until then); on a thread it
- * leaves a mark in `marker`.
+ * A JS model answering `{y: <expression of x>}` (with `before` inside
+ * predict) that makes sure its thread takes runs. While `dir/expect-thread`
+ * exists, the main thread's first run waits (blocking, for up to 20 s)
+ * until a thread has loaded the model: runs go to a thread only once it
+ * has, and the main thread would otherwise be done first. A run on a
+ * thread appends to `dir/ran-on-a-thread`.
  */
-function slowHere(marker: string): string {
-  return `const { isMainThread } = await import('node:worker_threads');
-  if (isMainThread) await new Promise((resolve) => setTimeout(resolve, 50));
-  else (await import('node:fs')).appendFileSync(${JSON.stringify(marker)}, 'x');`;
+function threadTakingModel(dir: string, expression: string, top = '', before = ''): { file: string; content: string } {
+  const at = (name: string): string => JSON.stringify(join(dir, name));
+  return {
+    file: 'model.js',
+    content: `import { isMainThread } from 'node:worker_threads';
+import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
+if (!isMainThread) writeFileSync(${at('thread-loaded')}, 'x');
+const deadline = Date.now() + 20000;
+${top}
+export const features = [{ name: 'x', type: 'number' }];
+export const outputs = { y: 'float64' };
+export async function predict(batch) {
+  if (!isMainThread) appendFileSync(${at('ran-on-a-thread')}, 'x');
+  else if (existsSync(${at('expect-thread')})) while (!existsSync(${at('thread-loaded')}) && Date.now() < deadline);
+  ${before}
+  return batch.map(({ x }) => ({ y: ${expression} }));
+}
+`,
+  };
+}
+
+/** Scores `input` alone, then with a model thread: the two outputs and rejects must be the same, and the thread must have run some chunks. */
+async function sameWithThread(repo: string, dir: string, input: string, format: string): Promise<{ threaded: Awaited<ReturnType<typeof batch>> }> {
+  for (const name of ['expect-thread', 'thread-loaded', 'ran-on-a-thread']) rmSync(join(dir, name), { force: true });
+  const alone = await batch(repo, input, join(dir, `alone.${format}`), ['--workers', '0']);
+  writeFileSync(join(dir, 'expect-thread'), 'x');
+  const threaded = await batch(repo, input, join(dir, `threaded.${format}`), ['--model-threads', '1']);
+  assert.ok(existsSync(join(dir, 'ran-on-a-thread')), 'the model thread ran some of the chunks');
+  assert.equal(threaded.code, alone.code, threaded.stderr);
+  assert.equal(threaded.summary.modelThreads, 1);
+  assert.equal(threaded.summary.workers, 0);
+  assert.deepEqual(readFileSync(join(dir, `threaded.${format}`)), readFileSync(join(dir, `alone.${format}`)), format);
+  assert.equal(readFileSync(join(dir, `threaded.${format}.rejects.jsonl`), 'utf8'), readFileSync(join(dir, `alone.${format}.rejects.jsonl`), 'utf8'));
+  return { threaded };
 }
 
 test('with --model-threads the output, rejects and exit code are those of the main thread alone, scored by the version the job resolved', async () => {
   const dir = tempDir();
-  const marker = join(dir, 'ran-on-a-thread');
   // The threads would load version 2 if left to pick the newest; the job asked for 1.
-  const repo = writeRepo({ m: { versions: { 1: jsModel('x * 2', slowHere(marker)), 2: jsModel('x * 3', slowHere(marker)) } } });
+  const repo = writeRepo({ m: { versions: { 1: threadTakingModel(dir, 'x * 2'), 2: threadTakingModel(dir, 'x * 3') } } });
   const input = writeCsv(3000, 7);
   for (const format of ['csv', 'parquet']) {
-    const alone = await batch(repo, input, join(dir, `alone.${format}`), ['--workers', '0']);
-    rmSync(marker, { force: true });
-    const threaded = await batch(repo, input, join(dir, `threaded.${format}`), ['--model-threads', '1']);
-    assert.ok(existsSync(marker), 'the model thread ran some of the chunks');
-    assert.equal(alone.code, 3, alone.stderr);
-    assert.equal(threaded.code, 3, threaded.stderr);
-    assert.equal(threaded.summary.modelThreads, 1);
-    assert.equal(threaded.summary.workers, 0);
+    const { threaded } = await sameWithThread(repo, dir, input, format);
+    assert.equal(threaded.code, 3);
     assert.equal(threaded.summary.rejected, 428);
-    assert.deepEqual(readFileSync(join(dir, `threaded.${format}`)), readFileSync(join(dir, `alone.${format}`)), format);
-    assert.equal(readFileSync(join(dir, `threaded.${format}.rejects.jsonl`), 'utf8'), readFileSync(join(dir, `alone.${format}.rejects.jsonl`), 'utf8'));
   }
   const csv = readFileSync(join(dir, 'threaded.csv'), 'utf8').split('\n');
   assert.equal(csv[1], 'r0,0');
   assert.equal(csv[4], 'r3,6');
+});
+
+test('a model that calls another, loaded first, has its own runs on the thread, and the model it calls answers there too', async () => {
+  const dir = tempDir();
+  // `m` calls `base` as it loads (so base is loaded before it) and for every batch; base has a newer version than m,
+  // and a queue that holds one of m's batches, not two: a thread must not begin two of m's runs at once.
+  const top = 'let infer;\nexport async function load(context) { infer = context.infer; await infer(\'base\', [{ x: 1 }]); }';
+  const before = 'const base = await infer(\'base\', batch);\n  const byX = new Map(batch.map((r, i) => [r.x, base[i].y]));';
+  const repo = writeRepo({
+    m: { versions: { 1: threadTakingModel(dir, 'byX.get(x) + 1', top, before) } },
+    base: { yaml: 'batching:\n  max_queue: 60\n', versions: { 1: jsModel('x * 100'), 2: jsModel('x * 1000') } },
+  });
+  const { threaded } = await sameWithThread(repo, dir, writeCsv(3000, 7), 'csv');
+  assert.equal(threaded.code, 3);
+  const csv = readFileSync(join(dir, 'threaded.csv'), 'utf8').split('\n');
+  assert.equal(csv[4], 'r3,3001');
 });
 
 test('--workers and --model-threads together are a usage error', async () => {
@@ -64,7 +104,7 @@ test('--workers and --model-threads together are a usage error', async () => {
   assert.match(result.stderr, /--workers .* or --model-threads .*not both/);
 });
 
-/** A model whose runs answer the row count, computed here. */
+/** A model whose runs answer with an output named `here`. */
 function countingModel(): LoadedModel {
   return {
     signature: { inputs: [], outputs: [] },
@@ -74,22 +114,22 @@ function countingModel(): LoadedModel {
   };
 }
 
-test('a threaded model sends runs to its threads while they have room, and runs the rest on this thread', async () => {
-  const sent: TensorMap[] = [];
-  const threads: ModelThreads & { full: boolean } = {
-    full: false,
-    run: async (inputs: TensorMap, _options?: RunOptions) => {
-      sent.push(inputs);
-      return { there: { dtype: 'float64', shape: [1], data: new Float64Array([1]) } };
+test('a threaded model sends its runs to threads that take its name and version, and runs the rest on this thread', async () => {
+  const asked: string[] = [];
+  let taking = true;
+  const threads: ModelThreads = {
+    takes: (name, version) => {
+      asked.push(`${name}@${version}`);
+      return taking;
     },
+    run: async (_inputs: TensorMap, _options?: RunOptions) => ({ there: { dtype: 'float64', shape: [1], data: new Float64Array([1]) } }),
   };
-  const model = new ThreadedModel(countingModel(), threads);
+  const model = new ThreadedModel(countingModel(), threads, 'm', '3');
   const x = { x: { dtype: 'float32' as const, shape: [3, 1], data: new Float32Array(3) } };
   assert.deepEqual(Object.keys(await model.run(x)), ['there']);
-  threads.full = true;
+  taking = false;
   assert.deepEqual(Object.keys(await model.run(x)), ['here']);
-  assert.equal(sent.length, 1);
-  assert.deepEqual([model.ranOnThreads, model.ranHere], [1, 1]);
+  assert.deepEqual(asked, ['m@3', 'm@3']);
 });
 
 test('a worker pool of depth 2 hands a thread its second request before the first is answered, and is full until one is', { timeout: 10_000 }, async () => {
@@ -132,18 +172,22 @@ test('by default, two cores give inputs large enough for threads one model threa
   assert.deepEqual(defaultThreads(text(THREADS_FROM_BYTES - 1), 8), { kind: 'none' });
 });
 
-test('model threads count as full until they have loaded the job\'s version, then run it', async () => {
+test('model threads take runs only of the model and version they loaded, once loaded, and run it', async () => {
   const repo = writeRepo({ m: { versions: { 1: jsModel('x * 2'), 2: jsModel('x * 3') } } });
   const threads = new ModelThreadPool({ repo, target: 'm' }, 1);
   try {
-    assert.equal(threads.full, true, 'full before it knows the version');
-    threads.load('1');
-    assert.equal(threads.full, true, 'full while loading');
+    assert.equal(threads.takes('m', '1'), false, 'nothing before it knows the version');
+    threads.load('m', '1');
+    assert.equal(threads.takes('m', '1'), false, 'nothing while loading');
     const started = Date.now();
-    while (threads.full && Date.now() - started < 20_000) await new Promise((resolve) => setTimeout(resolve, 10));
-    assert.equal(threads.full, false, 'ready once loaded');
+    while (!threads.takes('m', '1') && Date.now() - started < 20_000) await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.equal(threads.takes('m', '1'), true, 'takes runs once loaded');
+    assert.equal(threads.takes('m', '2'), false, 'not of another version');
+    assert.equal(threads.takes('other', '1'), false, 'not of another model');
+    assert.equal(threads.used, 0);
     const out = await threads.run({ features: { dtype: 'float64', shape: [2, 1], data: new Float64Array([5, 7]) } });
     assert.deepEqual([...(out.y?.data as Float64Array)], [10, 14]);
+    assert.equal(threads.used, 1);
   } finally {
     await threads.close();
   }

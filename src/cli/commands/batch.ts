@@ -116,10 +116,12 @@ export async function runBatch(options: BatchOptions, signal?: AbortSignal): Pro
     // A job refused (another job writes the output) fails at once: it has no use for the model.
     const opened = locked ? await openModel(options.model, options.repo, options.version, modelThreads ? runOnThreads(modelThreads, chunksAtOnce, chunkRows) : {}) : undefined;
     repository = opened?.repository;
+    // The version the job scores with, as the job resolves it: the threads load exactly that one.
+    if (opened && modelThreads) modelThreads.load(opened.name, opened.service.metadata(opened.name, options.version).version);
     const model = opened ? await modelDigest(opened.repository, opened.name, options.version) : undefined;
     summary = await runBatchJob({
       service: opened?.service, model: opened?.name ?? options.model, version: options.version, reader, parallel,
-      ...(modelThreads ? { chunksAtOnce, modelThreads: modelThreads.threads } : {}),
+      ...(modelThreads ? { chunksAtOnce, modelThreads } : {}),
       writer, lock, manifest,
       rejects: openRejects(options.output, options.rejects),
       chunkRows,
@@ -274,19 +276,14 @@ async function chosenThreads(reader: DatasetReader, options: BatchOptions, input
 /**
  * How the job's model is loaded to run on `threads`: wrapped in a
  * ThreadedModel, with a batcher that takes the `chunksAtOnce` chunks the
- * job scores at once (whatever model.yaml sets for serving). Only the
- * first model loaded, the job's, is wrapped: the threads hold that one,
- * not the models it may call.
+ * job scores at once (whatever model.yaml sets for serving). Every model
+ * and version the repository loads is wrapped, but the threads take runs
+ * only of the one they are told to load (see ModelThreadPool.load), the
+ * job's, not of the models it may call nor of other versions.
  */
 function runOnThreads(threads: ModelThreadPool, chunksAtOnce: number, chunkRows: number): Pick<ModelRepositoryOptions, 'wrapModel' | 'batchingOverride'> {
-  let wrapped = false;
   return {
-    wrapModel: (model, _name, version) => {
-      if (wrapped) return model;
-      wrapped = true;
-      threads.load(version);
-      return new ThreadedModel(model, threads);
-    },
+    wrapModel: (model, name, version) => new ThreadedModel(model, threads, name, version),
     batchingOverride: { concurrency: chunksAtOnce, maxQueueRows: chunksAtOnce * chunkRows },
   };
 }

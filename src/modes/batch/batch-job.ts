@@ -40,8 +40,8 @@ export interface BatchJobSpec {
    * thread reads and encodes the next chunks.
    */
   readonly chunksAtOnce?: number;
-  /** Threads that run the model for this thread (reported in the summary). */
-  readonly modelThreads?: number;
+  /** Threads that run the model for this thread: how many ran it is read once the job is done, for the summary. */
+  readonly modelThreads?: { readonly used: number };
   /** Whatever else decides which rows land where (input options, shard): part of the job's identity. */
   readonly identity?: Readonly<Record<string, unknown>>;
   readonly job?: string;
@@ -367,7 +367,7 @@ class BatchRun {
       rowsIn: m?.rowsIn ?? 0, rowsOut: m?.rowsOut ?? 0, rejected: m?.rejected ?? 0, chunks: m?.chunks ?? 0, resumedAtRow: this.resumedAtRow,
       seconds, rowsPerSecond: seconds > 0 ? rowsThisRun / seconds : 0,
       startedAt: this.startedAt.toISOString(), finishedAt: new Date().toISOString(), workers: spec.parallel?.threads ?? 0,
-      ...(spec.modelThreads ? { modelThreads: spec.modelThreads } : {}),
+      ...(spec.modelThreads?.used ? { modelThreads: spec.modelThreads.used } : {}),
       ...(this.keysNotKept.length > 0 ? { keysNotKept: this.keysNotKept } : {}),
       ...(this.moreKeysNotKept ? { moreKeysNotKept: true } : {}),
       ...(this.keptNotSampled.length > 0 ? { keptNotSampled: this.keptNotSampled } : {}),

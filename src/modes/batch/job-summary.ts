@@ -32,7 +32,7 @@ export interface BatchSummary {
   readonly finishedAt: string;
   /** Worker threads the rows were scored on; 0 when the main thread scored every row (and for a job already done, which starts none). */
   readonly workers: number;
-  /** Threads that ran the model while the main thread read, encoded and wrote the rows (it too runs the model when they are all busy). */
+  /** Threads that ran the model while the main thread read, encoded and wrote the rows (it too runs the model when they are all busy); absent when none did. */
   readonly modelThreads?: number;
   /** Record keys the output could not keep although every column was asked for (JSON Lines keys first met after the sample). */
   readonly keysNotKept?: readonly KeyNotKept[];

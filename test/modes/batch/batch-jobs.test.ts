@@ -39,6 +39,10 @@ test('tetra batch <job> runs a job declared in tetra.yaml, {date} filled in', as
   const rows = readFileSync(join(dir, `scores-${today}.jsonl`), 'utf8').trim().split('\n');
   assert.equal(rows.length, 500);
   assert.match(stderr, /succeeded \(job nightly-scores\)/);
+  // The command line's thread flags apply to a declared job too (here, both at once: refused as for any job).
+  const both = await runCli(['batch', 'nightly-scores', '--config', config, '--workers', '1', '--model-threads', '1']);
+  assert.equal(both.code, 2, both.stderr);
+  assert.match(both.stderr, /not both/);
   const unknown = await runCli(['batch', 'weekly', '--config', config]);
   assert.equal(unknown.code, 1);
   assert.match(unknown.stderr, /no batch job "weekly" in tetra.yaml \(jobs: nightly-scores\)/);

@@ -23,18 +23,23 @@ function runWithin(args: readonly string[], timeoutMs: number): Promise<{ code: 
 }
 
 for (const threads of [['--workers', '1'], ['--model-threads', '1']]) test(`a worker thread that exits on its own (even with code 0) fails the job instead of leaving it waiting (${threads.join(' ')})`, async () => {
+  const dir = tempDir();
+  const loaded = JSON.stringify(join(dir, 'thread-loaded'));
   const repo = writeRepo({
     quits: {
       versions: {
         '1': {
           file: 'model.js',
+          // Here, the first run waits (blocking) until a thread has loaded the model: a thread that runs only the model then takes runs before the input is done.
           content: `import { isMainThread } from 'node:worker_threads';
+import { existsSync, writeFileSync } from 'node:fs';
+if (!isMainThread) writeFileSync(${loaded}, 'x');
+const deadline = Date.now() + 20000;
 export const features = [{ name: 'x', type: 'number' }];
 export const outputs = { y: 'float64' };
 export async function predict(batch) {
   if (!isMainThread) process.exit(0);
-  // Slow here, so that a thread that runs only the model is ready, and takes runs, before the input is done.
-  await new Promise((resolve) => setTimeout(resolve, 50));
+  while (!existsSync(${loaded}) && Date.now() < deadline);
   return batch.map(({ x }) => ({ y: x * 2 }));
 }
 `,
@@ -42,10 +47,9 @@ export async function predict(batch) {
       },
     },
   });
-  const dir = tempDir();
   const input = join(dir, 'in.csv');
-  writeFileSync(input, 'x\n' + Array.from({ length: 500 }, (_, i) => String(i)).join('\n') + '\n');
-  const r = await runWithin(['batch', '--repo', repo, '--model', 'quits', '--input', input, '--output', join(dir, 'out.csv'), ...threads, '--chunk-rows', '10', '--progress', 'none'], 20_000);
+  writeFileSync(input, 'x\n' + Array.from({ length: 200 }, (_, i) => String(i)).join('\n') + '\n');
+  const r = await runWithin(['batch', '--repo', repo, '--model', 'quits', '--input', input, '--output', join(dir, 'out.csv'), ...threads, '--chunk-rows', '10', '--progress', 'none'], 30_000);
   assert.equal(r.code, 1, `the job ends, failed (code null: killed after hanging): ${r.stderr}`);
   assert.match(r.stderr, /worker thread stopped/);
 });
@@ -66,7 +70,7 @@ export const features = [{ name: 'x', type: 'number' }];
 export const outputs = { y: 'float64' };
 export async function predict(batch) {
   if (isMainThread) for (const until = Date.now() + 20000; !existsSync(${JSON.stringify(ready)}) && Date.now() < until;);
-  else await new Promise((resolve) => setTimeout(resolve, 300));
+  else await new Promise((resolve) => setTimeout(resolve, 100));
   return batch.map(({ x }) => ({ y: x * 2 }));
 }
 `,
@@ -75,7 +79,7 @@ export async function predict(batch) {
     },
   });
   const input = join(dir, 'in.csv');
-  writeFileSync(input, 'x\n' + Array.from({ length: 2000 }, (_, i) => (i === 1500 ? 'oops' : String(i))).join('\n') + '\n');
+  writeFileSync(input, 'x\n' + Array.from({ length: 2000 }, (_, i) => (i === 300 ? 'oops' : String(i))).join('\n') + '\n');
   const r = await runWithin(['batch', '--repo', repo, '--model', 'slow', '--input', input, '--output', join(dir, 'out.csv'), '--model-threads', '1', '--max-rejects', '0', '--chunk-rows', '10', '--commit-rows', '10', '--progress', 'none'], 30_000);
   assert.equal(r.code, 1, `the job ends, failed (code null: killed after hanging): ${r.stderr}`);
   assert.match(r.stderr, /JOB_TOO_MANY_REJECTS/);
