@@ -7,7 +7,7 @@ import { defaultThreads, defaultWorkers, PARQUET_THREADS_FROM_ROWS, THREADS_FROM
 import type { LoadedModel, RunOptions, TensorMap } from '../../src/core/index.ts';
 import { ThreadedModel, type ModelThreads } from '../../src/modes/batch/threaded-model.ts';
 import { WorkerPool } from '../../src/modes/batch/worker-pool.ts';
-import { jsModel, writeRepo } from '../helpers/js-model-repo.ts';
+import { jsModel, threadAwareModel, writeRepo } from '../helpers/js-model-repo.ts';
 import { runCli } from '../helpers/run-cli.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
 
@@ -24,32 +24,16 @@ async function batch(repo: string, input: string, output: string, threads: reado
 }
 
 /**
- * A JS model answering `{y: <expression of x>}` (with `before` inside
- * predict) that makes sure its thread takes runs. While `dir/expect-thread`
- * exists, the main thread's first run waits (blocking, for up to 20 s)
- * until a thread has loaded the model: runs go to a thread only once it
- * has, and the main thread would otherwise be done first. A run on a
- * thread appends to `dir/ran-on-a-thread`.
+ * A model answering `{y: <expression>}` whose main thread, while
+ * `dir/expect-thread` exists, waits before its first run until a thread
+ * has loaded it (see threadAwareModel); a run on a thread appends to
+ * `dir/ran-on-a-thread`.
  */
 function threadTakingModel(dir: string, expression: string, top = '', before = ''): { file: string; content: string } {
   const at = (name: string): string => JSON.stringify(join(dir, name));
-  return {
-    file: 'model.js',
-    content: `import { isMainThread } from 'node:worker_threads';
-import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
-if (!isMainThread) writeFileSync(${at('thread-loaded')}, 'x');
-const deadline = Date.now() + 20000;
-${top}
-export const features = [{ name: 'x', type: 'number' }];
-export const outputs = { y: 'float64' };
-export async function predict(batch) {
-  if (!isMainThread) appendFileSync(${at('ran-on-a-thread')}, 'x');
-  else if (existsSync(${at('expect-thread')})) while (!existsSync(${at('thread-loaded')}) && Date.now() < deadline);
-  ${before}
-  return batch.map(({ x }) => ({ y: ${expression} }));
-}
-`,
-  };
+  return threadAwareModel(join(dir, 'thread-loaded'), {
+    here: `if (existsSync(${at('expect-thread')})) await waitForThread();`, onThread: `appendFileSync(${at('ran-on-a-thread')}, 'x');`, top, before, expression,
+  });
 }
 
 /** Scores `input` alone, then with a model thread: the two outputs and rejects must be the same, and the thread must have run some chunks. */

@@ -39,3 +39,50 @@ export async function predict(batch) {
 `,
   };
 }
+
+/** How a threadAwareModel acts: code for the main thread, for worker threads, for both (after those), and at the module's top. */
+export interface ThreadAware {
+  readonly here?: string;
+  readonly onThread?: string;
+  readonly before?: string;
+  readonly top?: string;
+  readonly expression?: string;
+}
+
+/**
+ * A JS model like jsModel (`{y: <expression of x>}`, default `x * 2`) that
+ * acts apart on worker threads. A thread writes `loadedMarker` as it loads
+ * the module; in predict, `here` runs on the main thread, where
+ * `await waitForThread()` (the first time) blocks until a thread has
+ * loaded the module (20 s at most), then leaves 300 ms for the thread's
+ * word that it is ready to reach the main thread; `onThread` runs on a
+ * thread. A job whose main thread waits so before its first run hands the
+ * rest to a thread that only runs the model: runs go to one only once it
+ * has said it is ready.
+ */
+export function threadAwareModel(loadedMarker: string, act: ThreadAware): { file: string; content: string } {
+  const loaded = JSON.stringify(loadedMarker);
+  return {
+    file: 'model.js',
+    content: `import { isMainThread } from 'node:worker_threads';
+import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
+if (!isMainThread) writeFileSync(${loaded}, 'x');
+const deadline = Date.now() + 20000;
+let waited = false;
+async function waitForThread() {
+  if (waited) return;
+  waited = true;
+  while (!existsSync(${loaded}) && Date.now() < deadline);
+  await new Promise((resolve) => setTimeout(resolve, 300));
+}
+${act.top ?? ''}
+export const features = [{ name: 'x', type: 'number' }];
+export const outputs = { y: 'float64' };
+export async function predict(batch) {
+  if (isMainThread) { ${act.here ?? ''} } else { ${act.onThread ?? ''} }
+  ${act.before ?? ''}
+  return batch.map(({ x }) => ({ y: ${act.expression ?? 'x * 2'} }));
+}
+`,
+  };
+}

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../helpers/fixtures.ts';
-import { writeRepo } from '../../helpers/js-model-repo.ts';
+import { threadAwareModel, writeRepo } from '../../helpers/js-model-repo.ts';
 import { tempDir } from '../../helpers/temp-dir.ts';
 
 /** Runs `tetra`, killing it after `timeoutMs` (code null) so a hang fails the test instead of stalling it. */
@@ -24,29 +24,8 @@ function runWithin(args: readonly string[], timeoutMs: number): Promise<{ code: 
 
 for (const threads of [['--workers', '1'], ['--model-threads', '1']]) test(`a worker thread that exits on its own (even with code 0) fails the job instead of leaving it waiting (${threads.join(' ')})`, async () => {
   const dir = tempDir();
-  const loaded = JSON.stringify(join(dir, 'thread-loaded'));
-  const repo = writeRepo({
-    quits: {
-      versions: {
-        '1': {
-          file: 'model.js',
-          // Here, the first run waits (blocking) until a thread has loaded the model: a thread that runs only the model then takes runs before the input is done.
-          content: `import { isMainThread } from 'node:worker_threads';
-import { existsSync, writeFileSync } from 'node:fs';
-if (!isMainThread) writeFileSync(${loaded}, 'x');
-const deadline = Date.now() + 20000;
-export const features = [{ name: 'x', type: 'number' }];
-export const outputs = { y: 'float64' };
-export async function predict(batch) {
-  if (!isMainThread) process.exit(0);
-  while (!existsSync(${loaded}) && Date.now() < deadline);
-  return batch.map(({ x }) => ({ y: x * 2 }));
-}
-`,
-        },
-      },
-    },
-  });
+  // Here, the first run waits until a thread has loaded the model: a thread that runs only the model then takes runs before the input is done.
+  const repo = writeRepo({ quits: { versions: { '1': threadAwareModel(join(dir, 'thread-loaded'), { here: 'await waitForThread();', onThread: 'process.exit(0);' }) } } });
   const input = join(dir, 'in.csv');
   writeFileSync(input, 'x\n' + Array.from({ length: 200 }, (_, i) => String(i)).join('\n') + '\n');
   const r = await runWithin(['batch', '--repo', repo, '--model', 'quits', '--input', input, '--output', join(dir, 'out.csv'), ...threads, '--chunk-rows', '10', '--progress', 'none'], 30_000);
@@ -56,27 +35,9 @@ export async function predict(batch) {
 
 test('a job that fails while its model threads hold runs ends, with its error, instead of waiting for them', async () => {
   const dir = tempDir();
-  const ready = join(dir, 'thread-loaded');
+  // On the thread, slow, so it holds runs when the job fails; here, waiting for the thread to load the model, so that runs do go to it.
   const repo = writeRepo({
-    slow: {
-      versions: {
-        '1': {
-          file: 'model.js',
-          // On the thread, slow, so it holds runs when the job fails; here, waiting for the thread to load the model, so that runs do go to it.
-          content: `import { isMainThread } from 'node:worker_threads';
-import { existsSync, writeFileSync } from 'node:fs';
-if (!isMainThread) writeFileSync(${JSON.stringify(ready)}, 'x');
-export const features = [{ name: 'x', type: 'number' }];
-export const outputs = { y: 'float64' };
-export async function predict(batch) {
-  if (isMainThread) for (const until = Date.now() + 20000; !existsSync(${JSON.stringify(ready)}) && Date.now() < until;);
-  else await new Promise((resolve) => setTimeout(resolve, 100));
-  return batch.map(({ x }) => ({ y: x * 2 }));
-}
-`,
-        },
-      },
-    },
+    slow: { versions: { '1': threadAwareModel(join(dir, 'thread-loaded'), { here: 'await waitForThread();', onThread: 'await new Promise((resolve) => setTimeout(resolve, 100));' }) } },
   });
   const input = join(dir, 'in.csv');
   writeFileSync(input, 'x\n' + Array.from({ length: 2000 }, (_, i) => (i === 300 ? 'oops' : String(i))).join('\n') + '\n');
