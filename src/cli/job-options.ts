@@ -20,6 +20,7 @@ function fromConfig(name: string, job: BatchJobConfig, repo: string, when: Date)
     rejects: job.rejects === undefined ? undefined : expandTime(job.rejects, when),
     maxRejects: job.max_rejects === undefined ? undefined : String(job.max_rejects),
     chunkRows: job.chunk_rows, commitRows: job.commit_rows, force: job.force,
+    ...(job.workers !== undefined ? { workers: job.workers } : {}), ...(job.model_threads !== undefined ? { modelThreads: job.model_threads } : {}),
   };
 }
 

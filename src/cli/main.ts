@@ -3,6 +3,7 @@ import { TetraError, loadTetraConfig } from '../core/index.ts';
 import { jobOptions } from './job-options.ts';
 import { DATASET_FORMATS, type DatasetFormat } from './dataset-format.ts';
 import type { ProgressStyle } from '../modes/batch/index.ts';
+import type { BatchOptions } from './commands/batch.ts';
 import { INPUT_FORMATS, type InputFormat } from './input-source.ts';
 import { USAGE } from './usage.ts';
 
@@ -129,12 +130,18 @@ function threadOptions(values: Values): { workers?: number; modelThreads?: numbe
   return { ...(workers !== undefined ? { workers } : {}), ...(modelThreads !== undefined ? { modelThreads } : {}) };
 }
 
+/** A thread flag on the command line replaces the job's thread settings, whichever kind each names. */
+function threadFlagsOver(job: BatchOptions, flags: ReturnType<typeof threadOptions>): Pick<BatchOptions, 'workers' | 'modelThreads'> {
+  if (flags.workers === undefined && flags.modelThreads === undefined) return { workers: job.workers, modelThreads: job.modelThreads };
+  return { workers: flags.workers, modelThreads: flags.modelThreads };
+}
+
 /** `tetra batch <job>`: a job declared in tetra.yaml; flags given on the command line win over its settings. */
 async function declaredJob(name: string, values: Values): Promise<number> {
   const config = await loadTetraConfig({ file: values.config });
   const job = jobOptions(config, name, new Date());
   return (await commands.batch()).batchCommand({
-    ...job, force: values.force ?? job.force, progress: progressStyle(values.progress), ...threadOptions(values),
+    ...job, force: values.force ?? job.force, progress: progressStyle(values.progress), ...threadFlagsOver(job, threadOptions(values)),
     ...(values.shard ? { shard: values.shard } : {}), ...(values['shard-key'] ? { shardKey: values['shard-key'] } : {}),
     ...(values.summary ? { summary: values.summary } : {}),
   });

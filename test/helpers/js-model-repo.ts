@@ -58,7 +58,7 @@ export interface ThreadAware {
  * word that it is ready to reach the main thread; `onThread` runs on a
  * thread. A job whose main thread waits so before its first run hands the
  * rest to a thread that only runs the model: runs go to one only once it
- * has said it is ready.
+ * has said it is ready. The marker must not exist when the job starts.
  */
 export function threadAwareModel(loadedMarker: string, act: ThreadAware): { file: string; content: string } {
   const loaded = JSON.stringify(loadedMarker);

@@ -6,7 +6,8 @@ import { z } from 'zod';
  * hold `{date}` (YYYY-MM-DD), `{time}` (HHMMSS) and `{datetime}` of the run's
  * scheduled time in UTC, so each run of a scheduled job has its own output.
  */
-export const batchJobSchema = z.strictObject({
+export const batchJobSchema = z
+  .strictObject({
   model: z.string().min(1),
   /** A version name; the newest ready version when absent. */
   version: z.string().min(1).optional(),
@@ -29,7 +30,15 @@ export const batchJobSchema = z.strictObject({
   schedule: z.string().min(1).optional(),
   /** IANA time zone the schedule is read in; default UTC. */
   timezone: z.string().min(1).optional(),
-});
+  /** Threads that parse and score pieces of the input (`--workers`); 0: the main thread only. */
+  workers: z.number().int().min(0).optional(),
+  /** Threads that only run the model (`--model-threads`); not with `workers`. */
+  model_threads: z.number().int().min(0).optional(),
+})
+  .refine((job) => job.workers === undefined || job.model_threads === undefined, {
+    message: 'give workers (threads that parse and score) or model_threads (threads that run the model), not both',
+    path: ['model_threads'],
+  });
 
 export type BatchJobConfig = z.output<typeof batchJobSchema>;
 

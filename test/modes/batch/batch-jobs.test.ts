@@ -1,12 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FRAUD_REPO } from '../../helpers/fraud-sample.ts';
 import { PROJECT_ROOT } from '../../helpers/fixtures.ts';
 import { runCli } from '../../helpers/run-cli.ts';
 import { tempDir } from '../../helpers/temp-dir.ts';
+import { threadAwareModel, writeRepo } from '../../helpers/js-model-repo.ts';
 import { waitFor } from '../../helpers/wait-for.ts';
 
 const SAMPLE = join(PROJECT_ROOT, 'examples', 'fraud', 'data', 'sample.csv');
@@ -46,6 +47,38 @@ test('tetra batch <job> runs a job declared in tetra.yaml, {date} filled in', as
   const unknown = await runCli(['batch', 'weekly', '--config', config]);
   assert.equal(unknown.code, 1);
   assert.match(unknown.stderr, /no batch job "weekly" in tetra.yaml \(jobs: nightly-scores\)/);
+});
+
+test('a declared job sets its threads (workers or model_threads, not both); a thread flag on the command line replaces them', async () => {
+  const dir = tempDir();
+  // Its main thread waits for the model thread to be ready (see threadAwareModel), so the thread does run the model.
+  const repo = writeRepo({ m: { versions: { 1: threadAwareModel(join(dir, 'thread-loaded'), { here: 'await waitForThread();' }) } } });
+  const input = join(dir, 'x.csv');
+  writeFileSync(input, `x\n${Array.from({ length: 400 }, (_, i) => i).join('\n')}\n`);
+  const config = join(dir, 'tetra.yaml');
+  // Declares the job afresh, and clears the thread's mark of the run before.
+  const declare = (threads: string): void => {
+    rmSync(join(dir, 'thread-loaded'), { force: true });
+    writeFileSync(config, [
+      `repository: ${repo}`, 'jobs:', '  scores:', '    model: m', `    input: ${input}`, `    output: ${dir}/out.csv`, '    chunk_rows: 10', '    force: true', threads,
+    ].join('\n'));
+  };
+  const summary = (): Record<string, unknown> => JSON.parse(readFileSync(join(dir, 'out.csv.summary.json'), 'utf8')) as Record<string, unknown>;
+
+  declare('    model_threads: 1');
+  const declared = await runCli(['batch', 'scores', '--config', config, '--progress', 'none']);
+  assert.equal(declared.code, 0, declared.stderr);
+  assert.deepEqual([summary().workers, summary().modelThreads], [0, 1]);
+  // Were the job's workers kept beside the flag, they would win: the flag replaces them.
+  declare('    workers: 1');
+  const flagged = await runCli(['batch', 'scores', '--config', config, '--progress', 'none', '--model-threads', '1']);
+  assert.equal(flagged.code, 0, flagged.stderr);
+  assert.deepEqual([summary().workers, summary().modelThreads], [0, 1]);
+
+  declare('    workers: 1\n    model_threads: 1');
+  const both = await runCli(['batch', 'scores', '--config', config]);
+  assert.equal(both.code, 1);
+  assert.match(both.stderr, /jobs\.scores\.model_threads.*not both/);
 });
 
 test('tetra schedule fires jobs on their schedule, keeps going after a failed run, and reports runs in metrics', async () => {
