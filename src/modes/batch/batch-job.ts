@@ -137,7 +137,6 @@ class BatchRun {
   private readonly startedAt = new Date();
   private readonly started = performance.now();
   private meta?: ModelMetadata;
-  private service?: InferenceService;
   private manifest?: JobManifest;
   private kept: DatasetColumn[] = [];
   private columns?: readonly OutputColumn[];
@@ -164,7 +163,6 @@ class BatchRun {
     await (spec.lock ?? spec.writer.lock());
     if (!spec.service) throw new TetraError('INTERNAL', `${spec.writer.name}: the job holds its output's lock but was given no model to score with`, { file: spec.writer.name });
     const service = spec.service;
-    this.service = service;
     const meta = service.metadata(spec.model, spec.version);
     this.meta = meta;
     const input = await spec.reader.columns();
@@ -192,7 +190,7 @@ class BatchRun {
     // Durably, before the first row is scored: a forced run killed before its first commit must not leave the earlier job looking done.
     if (spec.force && spec.writer.resumable) await spec.writer.discardManifest();
     await this.begin(fingerprint, previous);
-    await this.pipeline();
+    await this.pipeline(service);
     return this.end();
   }
 
@@ -220,12 +218,12 @@ class BatchRun {
   }
 
   /** Scores chunks ahead of the one being written (several at once on other threads), committing them in input order. */
-  private async pipeline(): Promise<void> {
+  private async pipeline(service: InferenceService): Promise<void> {
     const { spec } = this;
     // Read on each chunk: a parallel scorer knows how many chunks one unit of its work holds only once it starts.
     const ahead = (): number => (spec.parallel ? spec.parallel.chunksInFlight : Math.max(1, spec.scoreAhead ?? 1, spec.chunksAtOnce ?? 1));
     const pending: Promise<ScoredRows>[] = [];
-    for await (const { scored } of this.scoredChunks()) {
+    for await (const { scored } of this.scoredChunks(service)) {
       // Awaited in order below; until then a failure must not count as unhandled.
       scored.catch(() => undefined);
       pending.push(scored);
@@ -235,13 +233,13 @@ class BatchRun {
     if (this.held.chunks > 0) await this.commit();
   }
 
-  private async *scoredChunks(): AsyncGenerator<InFlight> {
+  private async *scoredChunks(service: InferenceService): AsyncGenerator<InFlight> {
     const { spec } = this;
     const meta = this.meta as ModelMetadata;
     const fields = meta.recordFields ? [...new Set([...meta.recordFields, ...this.kept.map((c) => c.name)])] : undefined;
     const plan: ScoringPlan = { model: meta.name, version: meta.version, kept: this.kept, fields, plainKinds: plainKindsOf(meta, this.kept), columnar: spec.writer.takesColumnar === true, watchKeys: this.watchKeys, startRow: this.manifest?.rowsIn ?? 0, chunkRows: spec.chunkRows, signal: spec.signal };
     if (spec.parallel) {
-      yield* spec.parallel.chunks(plan, (chunk) => scoreChunk(this.service as InferenceService, plan, chunk));
+      yield* spec.parallel.chunks(plan, (chunk) => scoreChunk(service, plan, chunk));
       return;
     }
     // A chunk's scoring starts once the one `chunksAtOnce` before it is done: the next chunk is read and decoded meanwhile, and the model's queue never overflows.
@@ -249,7 +247,7 @@ class BatchRun {
     const scoring: Promise<unknown>[] = [];
     for await (const chunk of spec.reader.read({ startRow: plan.startRow, chunkRows: plan.chunkRows, signal: plan.signal, fields: plan.fields, plainKinds: plan.plainKinds })) {
       const previous = scoring.length >= atOnce ? (scoring.shift() as Promise<unknown>) : Promise.resolve();
-      const scored = previous.then(() => scoreChunk(this.service as InferenceService, plan, chunk));
+      const scored = previous.then(() => scoreChunk(service, plan, chunk));
       scoring.push(scored.catch(() => undefined));
       yield { scored };
     }
